@@ -1,0 +1,128 @@
+/*
+ * sm_map.h -- the core's public interface: build a stored source map from
+ * JSON, validate one that arrived as bytes, and answer questions from it.
+ *
+ * A stored map is a byte string in the layout of sm_format.h.  Readers open
+ * it through a fetch callback so that the PostgreSQL glue can hand out
+ * slices of a TOASTed value instead of the whole thing; sm_open_buffer()
+ * covers the common case of a value already in memory.  All positions are
+ * 0-based; columns are UTF-16 code units as in ECMA-426.
+ */
+#ifndef SM_MAP_H
+#define SM_MAP_H
+
+#include "sm_env.h"
+
+/* ---- building -------------------------------------------------------- */
+
+/*
+ * Parse and validate a source map (regular or index map) and encode it.
+ * On success *out is a block from env->alloc holding `prefix` unused bytes
+ * (room for a varlena header) followed by the stored form; *out_len counts
+ * both.  The same input always gives the same bytes.
+ */
+bool		sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
+					 uint8_t **out, size_t *out_len, SmError *err);
+
+/* Check a stored form completely, as for untrusted input (binary recv). */
+bool		sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err);
+
+/* ---- reading --------------------------------------------------------- */
+
+/*
+ * Return a pointer to bytes [off, off+len) of the stored value, valid until
+ * sm_close, or NULL with *err set.
+ */
+typedef const uint8_t *(*SmFetchFn) (void *ctx, uint32_t off, uint32_t len, SmError *err);
+
+typedef struct SmMap SmMap;		/* opaque; see sm_reader.c */
+
+/* Open a stored value through fetch; checks the header and table of contents. */
+SmMap	   *sm_open(const SmEnv *env, uint32_t total_len, SmFetchFn fetch, void *fetch_ctx,
+					SmError *err);
+/* Open a stored value that is entirely in memory (not copied). */
+SmMap	   *sm_open_buffer(const SmEnv *env, const uint8_t *data, size_t len, SmError *err);
+void		sm_close(SmMap *m);
+
+typedef struct SmStr
+{
+	const char *ptr;			/* not NUL-terminated; valid until sm_close */
+	uint32_t	len;
+	bool		isnull;
+} SmStr;
+
+typedef struct SmInfo
+{
+	uint32_t	format_version;
+	SmStr		file;
+	SmStr		source_root;
+	bool		has_debug_id;
+	uint8_t		debug_id[16];
+	uint64_t	segments;
+	uint32_t	generated_lines;
+	uint32_t	sources;
+	uint32_t	names;
+	uint32_t	stored_bytes;
+} SmInfo;
+
+bool		sm_info(SmMap *m, SmInfo *info, SmError *err);
+
+typedef enum SmBias
+{
+	SM_BIAS_GLB,				/* last segment with column <= col on the line; first of equal columns */
+	SM_BIAS_LUB,				/* first segment with column >= col on the line; last of equal columns */
+	SM_BIAS_EXACT,				/* a segment starting exactly at col; first of equal columns */
+	SM_BIAS_GLB_CROSS_LINE		/* last segment at or before (line, col), any earlier line */
+} SmBias;
+
+#define SM_NONE UINT32_MAX		/* no source / no name */
+
+typedef struct SmMapping
+{
+	uint32_t	gen_line;
+	uint32_t	gen_col;
+	uint32_t	source;			/* SM_NONE for a 1-field segment */
+	uint32_t	orig_line;
+	uint32_t	orig_col;
+	uint32_t	name;			/* SM_NONE when the segment has no name */
+} SmMapping;
+
+/*
+ * Find the segment for a generated position.  Returns 1 and fills *out
+ * when a segment is selected by the bias (out->source may be SM_NONE for a
+ * 1-field segment), 0 when none is, -1 on error.
+ */
+int			sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out,
+					  SmError *err);
+
+/* Iterate every segment in generated order (line, column, map order). */
+typedef struct SmIter SmIter;
+SmIter	   *sm_iter_begin(SmMap *m, SmError *err);
+int			sm_iter_next(SmIter *it, SmMapping *out, SmError *err);	/* 1, 0 at end, -1 */
+void		sm_iter_end(SmIter *it);
+
+/* Raw `sources` entry, `names` entry (idx < count). */
+bool		sm_source(SmMap *m, uint32_t idx, SmStr *out, SmError *err);
+bool		sm_name(SmMap *m, uint32_t idx, SmStr *out, SmError *err);
+
+/*
+ * The source as the specification resolves it: sourceRoot, then "/" unless
+ * sourceRoot is empty or already ends in "/", then the entry.  *out is
+ * allocated from env (NULL with isnull set for a null entry).
+ */
+bool		sm_source_resolved(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
+							   bool *isnull, SmError *err);
+
+/* Index of the first source whose resolved or raw name equals s; SM_NONE if none. */
+uint32_t	sm_find_source(SmMap *m, const char *s, size_t len, SmError *err);
+
+bool		sm_source_ignored(SmMap *m, uint32_t idx);
+
+/* The source's sourcesContent entry, decompressed into a block from env. */
+bool		sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
+							  bool *isnull, SmError *err);
+
+/* Canonical JSON of the map, with `prefix` unused bytes in front (as sm_build). */
+bool		sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err);
+
+#endif							/* SM_MAP_H */
