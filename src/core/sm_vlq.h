@@ -1,0 +1,37 @@
+/*
+ * sm_vlq.h -- Base64 VLQ, the number encoding of the "mappings" string.
+ *
+ * ECMA-426 limits every value to 32 bits: an unsigned value must be below
+ * 2^32 and a signed one must satisfy |v| < 2^31, except that "negative
+ * zero" (digit B) stands for -2^31.  Runs of zero continuation digits are
+ * legal however long they are.
+ */
+#ifndef SM_VLQ_H
+#define SM_VLQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef enum SmVlqStatus
+{
+	SM_VLQ_OK = 0,
+	SM_VLQ_BAD_DIGIT,			/* byte is not a base64 digit */
+	SM_VLQ_TRUNCATED,			/* continuation bit set on the last digit */
+	SM_VLQ_OVERFLOW				/* value does not fit in 32 bits */
+} SmVlqStatus;
+
+/* base64 digit value of each byte, or -1 (shared with the mappings decoder) */
+extern const int8_t sm_b64_value[256];
+
+/*
+ * Decode one signed VLQ starting at s[*pos] (s has len bytes).  On success
+ * stores the value and advances *pos past it.  On failure *pos is the
+ * offset of the offending byte.
+ */
+SmVlqStatus sm_vlq_decode(const char *s, size_t len, size_t *pos, int64_t *value);
+
+/* Encode v (|v| < 2^31, or -2^31 as "B") into dst (>= 7 bytes); returns bytes written. */
+size_t		sm_vlq_encode(int64_t v, char *dst);
+
+#endif							/* SM_VLQ_H */
