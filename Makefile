@@ -1,0 +1,31 @@
+# sourcemap -- Source Map v3 (ECMA-426) type for PostgreSQL, built with PGXS.
+#   make && make install && make installcheck   (installcheck needs a running server)
+#   make unittest                                 (core C tests, no server)
+
+EXTENSION   = sourcemap
+MODULE_big  = sourcemap
+PGFILEDESC  = "sourcemap - Source Map v3 type with position lookups"
+
+CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS   = $(sort $(wildcard src/pg/*.c))
+OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
+
+DATA        = $(wildcard sourcemap--*.sql)
+REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
+
+PG_CPPFLAGS = -Isrc/core -Isrc/pg
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+              -Wno-missing-field-initializers
+SHLIB_LINK += -lz
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Every glue and core object depends on the headers it may include.
+$(OBJS): $(wildcard src/core/*.h src/pg/*.h)
+
+.PHONY: unittest
+unittest:
+	$(MAKE) -C test/unit

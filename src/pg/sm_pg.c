@@ -1,0 +1,159 @@
+/*
+ * sm_pg.c -- the core's host environment inside a backend, and the helpers
+ * every SQL-callable function uses (error mapping, opening a stored map,
+ * encoding conversion).  See sm_pg.h.
+ */
+#include "sm_pg.h"
+
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_MODULE_MAGIC;
+
+/* palloc in the current context; NULL rather than ERROR when memory runs out. */
+static void *
+pg_sm_alloc(void *ctx, size_t n)
+{
+	if (n > MaxAllocHugeSize)
+		return NULL;
+	return MemoryContextAllocExtended(CurrentMemoryContext, n,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+/* repalloc; on out-of-memory this raises ERROR itself (no NO_OOM variant before PG16). */
+static void *
+pg_sm_realloc(void *ctx, void *p, size_t n)
+{
+	if (n > MaxAllocHugeSize)
+		return NULL;
+	if (p == NULL)
+		return pg_sm_alloc(ctx, n);
+	return repalloc_huge(p, n);
+}
+
+static void
+pg_sm_free(void *ctx, void *p)
+{
+	if (p != NULL)
+		pfree(p);
+}
+
+/* Safe to longjmp from: every allocation belongs to a memory context. */
+static void
+pg_sm_interrupt(void *ctx)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+const SmEnv sm_pg_env = {
+	.alloc = pg_sm_alloc,
+	.realloc = pg_sm_realloc,
+	.free = pg_sm_free,
+	.interrupt = pg_sm_interrupt,
+	.ctx = NULL
+};
+
+int
+sm_pg_sqlstate(SmErrCode code)
+{
+	switch (code)
+	{
+		case SM_E_SYNTAX:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;	/* 22P02 */
+		case SM_E_LIMIT:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;	/* 54000 */
+		case SM_E_BINARY:
+			return ERRCODE_INVALID_BINARY_REPRESENTATION;	/* 22P03 */
+		case SM_E_ARGUMENT:
+			return ERRCODE_INVALID_PARAMETER_VALUE;	/* 22023 */
+		case SM_E_NOMEM:
+			return ERRCODE_OUT_OF_MEMORY;	/* 53200 */
+		case SM_OK:
+			break;
+	}
+	return ERRCODE_INTERNAL_ERROR;
+}
+
+void
+sm_pg_report(const SmError *err, const char *prefix)
+{
+	if (err->code == SM_E_NOMEM)
+		ereport(ERROR,
+				errcode(ERRCODE_OUT_OF_MEMORY),
+				errmsg("out of memory"),
+				errdetail("%s", err->msg));
+	if (err->code == SM_OK)
+		elog(ERROR, "sourcemap core failed without reporting an error");
+	if (prefix != NULL)
+		ereport(ERROR,
+				errcode(sm_pg_sqlstate(err->code)),
+				errmsg("%s: %s", prefix, err->msg));
+	ereport(ERROR,
+			errcode(sm_pg_sqlstate(err->code)),
+			errmsg("%s", err->msg));
+	pg_unreachable();
+}
+
+SmMap *
+sm_pg_open(Datum d)
+{
+	struct varlena *v = PG_DETOAST_DATUM(d);
+	SmError		err = {0};
+	SmMap	   *m;
+
+	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v),
+					   VARSIZE(v) - VARHDRSZ, &err);
+	if (m == NULL)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	return m;
+}
+
+text *
+sm_pg_text(const char *utf8, size_t len)
+{
+	const char *s = utf8;
+
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("string of %zu bytes is too long for a text value", len));
+	/* as jsonb does: text cannot hold a NUL character */
+	if (memchr(utf8, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("unsupported Unicode escape sequence"),
+				errdetail("\\u0000 cannot be converted to text."));
+	if (GetDatabaseEncoding() != PG_UTF8)
+	{
+		s = pg_any_to_server(utf8, (int) len, PG_UTF8);
+		if (s != utf8)
+			len = strlen(s);
+	}
+	return cstring_to_text_with_len(s, (int) len);
+}
+
+const char *
+sm_pg_to_utf8(const char *s, size_t len, size_t *out_len)
+{
+	const char *u = s;
+
+	*out_len = len;
+	if (GetDatabaseEncoding() != PG_UTF8 && len > 0)
+	{
+		u = pg_server_to_any(s, (int) len, PG_UTF8);
+		if (u != s)
+			*out_len = strlen(u);
+	}
+	return u;
+}
+
+uint32
+sm_pg_nonneg(int32 v, const char *what)
+{
+	if (v < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s must not be negative, got %d", what, v));
+	return (uint32) v;
+}

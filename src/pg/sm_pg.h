@@ -1,0 +1,53 @@
+/*
+ * sm_pg.h -- what every SQL-callable function shares: the core's host
+ * environment backed by palloc, the mapping from core errors to SQLSTATEs,
+ * opening a stored map from a Datum, and text conversions between the
+ * core's UTF-8 and the database encoding.
+ */
+#ifndef SM_PG_H
+#define SM_PG_H
+
+#include "sm_compat.h"
+#include "sm_map.h"
+
+/* First byte of the binary (send/recv) form; bump when that form changes. */
+#define SM_WIRE_VERSION 1
+
+/*
+ * Allocations come from CurrentMemoryContext (huge allowed, NULL on
+ * out-of-memory so the core reports SM_E_NOMEM); the interrupt hook is
+ * CHECK_FOR_INTERRUPTS().  Nothing the core allocates outlives the current
+ * memory context, so a longjmp out of the core leaks nothing.
+ */
+extern const SmEnv sm_pg_env;
+
+/* SQLSTATE for a core error class. */
+extern int	sm_pg_sqlstate(SmErrCode code);
+
+/*
+ * ereport(ERROR) for a core error: "<prefix>: <message>", or just the
+ * message when prefix is NULL.  Out-of-memory is reported as such.
+ */
+extern void sm_pg_report(const SmError *err, const char *prefix) pg_attribute_noreturn();
+
+/*
+ * Open the stored map in a sourcemap Datum; reports (ERROR) if it is
+ * damaged.  The map and anything it hands out stay valid until sm_close or
+ * the end of the current memory context.  Every SQL function reads maps
+ * through here, so detoasting and caching policy live in one place.
+ */
+extern SmMap *sm_pg_open(Datum d);
+
+/* A text value from UTF-8 bytes, converted to the database encoding. */
+extern text *sm_pg_text(const char *utf8, size_t len);
+
+/*
+ * The UTF-8 form of len bytes in the database encoding; returns s itself
+ * when no conversion is needed.  *out_len receives the converted length.
+ */
+extern const char *sm_pg_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/* ERROR 22023 unless v >= 0; what names the argument. */
+extern uint32 sm_pg_nonneg(int32 v, const char *what);
+
+#endif							/* SM_PG_H */
