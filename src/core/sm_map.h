@@ -44,6 +44,9 @@ SmMap	   *sm_open(const SmEnv *env, uint32_t total_len, SmFetchFn fetch, void *f
 SmMap	   *sm_open_buffer(const SmEnv *env, const uint8_t *data, size_t len, SmError *err);
 void		sm_close(SmMap *m);
 
+/* The environment the map was opened with (allocations are made from it). */
+const SmEnv *sm_map_env(const SmMap *m);
+
 typedef struct SmStr
 {
 	const char *ptr;			/* not NUL-terminated; valid until sm_close */
@@ -117,6 +120,9 @@ bool		sm_source_resolved(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
 uint32_t	sm_find_source(SmMap *m, const char *s, size_t len, SmError *err);
 
 bool		sm_source_ignored(SmMap *m, uint32_t idx);
+
+/* Does the source have a (non-null) sourcesContent entry?  No decompression. */
+bool		sm_source_has_content(SmMap *m, uint32_t idx);
 
 /* The source's sourcesContent entry, decompressed into a block from env. */
 bool		sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
