@@ -12,7 +12,7 @@ smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err)
 	smb_init(&w->raw, env, err);
 	smb_init(&w->index, env, err);
 	smb_init(&w->data, env, err);
-	smz_init(&w->z, env, true, SM_BLOCK_ZLEVEL);
+	smz_init(&w->z, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
 	w->err = err;
 }
 

@@ -10,9 +10,15 @@
 #include "sm_map.h"
 
 /* Segments per block; a block ends at the first new position past this. */
+#ifndef SM_BLOCK_SEGMENTS
 #define SM_BLOCK_SEGMENTS 256
+#endif
 /* zlib level for mapping blocks and string chunks */
+/* deflate window for blocks and string chunks, which are a few KB each */
+#define SM_PART_WINDOW_BITS 12
+#ifndef SM_BLOCK_ZLEVEL
 #define SM_BLOCK_ZLEVEL 6
+#endif
 
 typedef struct SmBlockWriter
 {

@@ -70,11 +70,12 @@ z_free(voidpf opaque, voidpf p)
 }
 
 void
-smz_init(SmZ *z, const SmEnv *env, bool deflating, int level)
+smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits)
 {
 	z->stream = NULL;
 	z->deflating = deflating;
 	z->level = level;
+	z->window_bits = window_bits;
 	z->env = env;
 }
 
@@ -111,7 +112,8 @@ smz_ready(SmZ *z, SmError *err)
 		s->zfree = z_free;
 		s->opaque = (voidpf) z->env;
 		if (z->deflating)
-			rc = deflateInit2(s, z->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+			rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
+							  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);
 		else
 			rc = inflateInit2(s, -15);
 		if (rc != Z_OK)
@@ -141,13 +143,16 @@ smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 	if (!smz_ready(z, err))
 		return false;
 	s = z->stream;
+	/* only a real gain is kept, so the output never needs more than len - 1 */
 	bound = deflateBound(s, (uLong) len);
+	if (bound > len - 1)
+		bound = len - 1;
 	if (!smb_reserve(out, bound))
 		return false;
 	s->next_in = (Bytef *) src;
 	s->avail_in = (uInt) len;
 	s->next_out = out->data + start;
-	s->avail_out = (uInt) (bound < len ? bound : len - 1);	/* only keep real gains */
+	s->avail_out = (uInt) bound;
 	rc = deflate(s, Z_FINISH);
 	if (rc == Z_STREAM_END)
 	{

@@ -111,10 +111,16 @@ typedef struct SmZ
 	void	   *stream;			/* z_stream, allocated on first use */
 	bool		deflating;
 	int			level;
+	int			window_bits;	/* deflate window (9..15); small parts need small ones */
 	const SmEnv *env;
 } SmZ;
 
-void		smz_init(SmZ *z, const SmEnv *env, bool deflating, int level);
+/*
+ * A deflater for parts of about 2^window_bits bytes or less, or an inflater
+ * (level and window_bits ignored).  Small windows make the per-part reset
+ * cheap: its cost grows with the window, not with the part.
+ */
+void		smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits);
 void		smz_end(SmZ *z);
 
 /*

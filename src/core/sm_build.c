@@ -15,7 +15,9 @@
 #include "sm_vlq.h"
 
 /* zlib level for sourcesContent (the bulk of most maps) */
+#ifndef SM_CONTENT_ZLEVEL
 #define SM_CONTENT_ZLEVEL 1
+#endif
 /* poll for interrupts after this many segments or content bytes */
 #define SM_INTERRUPT_EVERY 65536
 
@@ -265,29 +267,53 @@ sort_line(SmMapping *v, SmMapping *tmp, size_t n)
 	}
 }
 
-/* Sort (if needed) and emit the buffered segments of one generated line. */
+/* Emit the buffered (unsorted) segments of one generated line, sorted. */
 static bool
-flush_line(Builder *b, bool sorted)
+flush_sorted_line(Builder *b)
 {
 	SmMapping  *v = (SmMapping *) b->line.data;
 	size_t		n = b->line.len / sizeof(SmMapping);
 
-	if (n == 0)
-		return true;
-	if (!sorted)
-	{
-		b->sort_tmp.len = 0;
-		if (!smb_reserve(&b->sort_tmp, (n / 2 + 1) * sizeof(SmMapping)))
-			return false;
-		sort_line(v, (SmMapping *) b->sort_tmp.data, n);
-	}
+	b->sort_tmp.len = 0;
+	if (!smb_reserve(&b->sort_tmp, (n / 2 + 1) * sizeof(SmMapping)))
+		return false;
+	sort_line(v, (SmMapping *) b->sort_tmp.data, n);
 	for (size_t i = 0; i < n; i++)
 		if (!smbw_push(&b->blocks, &v[i]))
 			return false;
-	b->any_segment = true;
-	b->last_line = v[n - 1].gen_line;
-	b->last_col = v[n - 1].gen_col;
 	b->line.len = 0;
+	return true;
+}
+
+/*
+ * Are the segments of one line (s[0..n), no ';') in column order?  Only
+ * the first field of each segment is read; anything malformed answers
+ * "sorted" and is reported by the full decode.
+ */
+static bool
+line_is_sorted(const char *s, size_t n)
+{
+	int64_t		col = 0,
+				prev = 0;
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		size_t		p = i;
+		int64_t		v;
+		const char *comma;
+
+		if (sm_vlq_decode(s, n, &p, &v) != SM_VLQ_OK)
+			return true;
+		col += v;
+		if (col < prev)
+			return false;
+		prev = col;
+		comma = memchr(s + p, ',', n - p);
+		if (comma == NULL)
+			break;
+		i = (size_t) (comma - s) + 1;
+	}
 	return true;
 }
 
@@ -301,12 +327,28 @@ typedef struct MapCtx
 	uint32_t	nnames;
 } MapCtx;
 
+/* Running state of the "mappings" decoder. */
+typedef struct Decoder
+{
+	const char *s;
+	size_t		n;
+	size_t		base;			/* byte offset of s[0] in the document */
+	size_t		i;
+	uint32_t	line;			/* line within this map */
+	uint32_t	seg;			/* segment within the line */
+	int64_t		col,
+				src,
+				oline,
+				ocol,
+				name;
+} Decoder;
+
 /* Error inside "mappings": what, where, which line and segment. */
 static bool
-fail_mapping(Builder *b, size_t at, uint32_t line, uint32_t seg, const char *what)
+fail_mapping(Builder *b, const Decoder *d, size_t at, const char *what)
 {
 	return sm_fail(b->err, SM_E_SYNTAX, "\"%smappings\" %s at byte %zu (line %u, segment %u)",
-				   b->path, what, at, line, seg);
+				   b->path, what, d->base + at, d->line, d->seg);
 }
 
 /* Add a delta to a running value that must stay in [0, limit). */
@@ -321,138 +363,143 @@ step(int64_t *acc, int64_t delta, int64_t limit)
 	return true;
 }
 
+/* Report a VLQ that failed to decode at d->s[at]. */
+static bool
+fail_vlq(Builder *b, const Decoder *d, size_t at, SmVlqStatus st)
+{
+	char		what[64];
+	unsigned char ch = at < d->n ? (unsigned char) d->s[at] : 0;
+
+	if (st == SM_VLQ_OVERFLOW)
+		return fail_mapping(b, d, at, "has a VLQ value exceeding 32 bits");
+	if (st == SM_VLQ_TRUNCATED || ch == ',' || ch == ';')
+		return fail_mapping(b, d, at, "has a VLQ value missing its continuation digits");
+	if (ch >= 0x20 && ch < 0x7F)
+		snprintf(what, sizeof(what), "has an invalid character '%c'", ch);
+	else
+		snprintf(what, sizeof(what), "has an invalid byte 0x%02x", ch);
+	return fail_mapping(b, d, at, what);
+}
+
+/* Decode the segment at d->i into *m (absolute, offsets applied). */
+static bool
+decode_segment(Builder *b, Decoder *d, const MapCtx *c, uint32_t col_off, SmMapping *m)
+{
+	const int64_t coord_limit = (int64_t) SM_MAX_COORD + 1;
+	const char *s = d->s;
+	size_t		seg_at = d->i;
+	int64_t		f[5];
+	int			nf = 0;
+
+	while (d->i < d->n && s[d->i] != ',' && s[d->i] != ';')
+	{
+		SmVlqStatus st;
+
+		if (nf == 5)
+			return fail_mapping(b, d, seg_at, "has a segment with more than 5 fields");
+		st = sm_vlq_decode(s, d->n, &d->i, &f[nf]);
+		if (st != SM_VLQ_OK)
+			return fail_vlq(b, d, d->i, st);
+		nf++;
+	}
+	if (nf == 0)
+		return fail_mapping(b, d, seg_at, "has an empty segment");
+	if (nf == 2 || nf == 3)
+	{
+		char		what[48];
+
+		snprintf(what, sizeof(what), "has a segment with %d fields", nf);
+		return fail_mapping(b, d, seg_at, what);
+	}
+	if (!step(&d->col, f[0], coord_limit))
+		return fail_mapping(b, d, seg_at, d->col + f[0] < 0 ? "has a negative generated column" :
+							"has a generated column past 2147483647");
+	if ((uint64_t) d->col + col_off > SM_MAX_COORD)
+		return fail_mapping(b, d, seg_at, "has a generated column past 2147483647 after the section offset");
+	m->gen_line = c->line_off + d->line;
+	m->gen_col = (uint32_t) d->col + col_off;
+	m->source = m->name = SM_NONE;
+	m->orig_line = m->orig_col = 0;
+	if (nf < 4)
+		return true;
+	if (!step(&d->src, f[1], c->nsources))
+		return fail_mapping(b, d, seg_at, d->src + f[1] < 0 ? "has a negative source index" :
+							"has a source index past the end of \"sources\"");
+	if (!step(&d->oline, f[2], coord_limit))
+		return fail_mapping(b, d, seg_at, d->oline + f[2] < 0 ? "has a negative original line" :
+							"has an original line past 2147483647");
+	if (!step(&d->ocol, f[3], coord_limit))
+		return fail_mapping(b, d, seg_at, d->ocol + f[3] < 0 ? "has a negative original column" :
+							"has an original column past 2147483647");
+	m->source = c->src_base + (uint32_t) d->src;
+	m->orig_line = (uint32_t) d->oline;
+	m->orig_col = (uint32_t) d->ocol;
+	if (nf == 5)
+	{
+		if (!step(&d->name, f[4], c->nnames))
+			return fail_mapping(b, d, seg_at, d->name + f[4] < 0 ? "has a negative name index" :
+								"has a name index past the end of \"names\"");
+		m->name = c->name_base + (uint32_t) d->name;
+	}
+	return true;
+}
+
+/*
+ * Decode "mappings" line by line.  A line already in column order (nearly
+ * always) streams straight into the block writer; another one is buffered
+ * and stable-sorted first.
+ */
 static bool
 decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_out)
 {
-	const char *s;
-	size_t		n;
-	size_t		base;			/* byte offset of s[0] in the document */
-	size_t		i = 0;
-	int64_t		src = 0,
-				oline = 0,
-				ocol = 0,
-				name = 0;
-	uint32_t	line = 0;
-	const int64_t coord_limit = (int64_t) SM_MAX_COORD + 1;
+	Decoder		d;
 
-	if (!span_text(b, &doc->mappings, "mappings", &s, &n))
+	memset(&d, 0, sizeof(d));
+	if (!span_text(b, &doc->mappings, "mappings", &d.s, &d.n))
 		return false;
-	base = doc->mappings.off;
+	d.base = doc->mappings.off;
 	for (;;)
 	{
-		int64_t		col = 0;
-		uint32_t	seg = 0;
-		bool		sorted = true;
-		uint32_t	prev_col = 0;
-		uint64_t	gline = (uint64_t) c->line_off + line;
-		uint32_t	col_off = line == 0 ? c->col_off : 0;
+		const char *semi = memchr(d.s + d.i, ';', d.n - d.i);
+		size_t		line_end = semi ? (size_t) (semi - d.s) : d.n;
+		bool		sorted = line_is_sorted(d.s + d.i, line_end - d.i);
+		uint32_t	col_off = d.line == 0 ? c->col_off : 0;
 
-		if (gline > SM_MAX_COORD)
-			return fail_mapping(b, base + i, line, 0, "has a generated line past 2147483647");
-		while (i < n && s[i] != ';')
+		if ((uint64_t) c->line_off + d.line > SM_MAX_COORD)
+			return fail_mapping(b, &d, d.i, "has a generated line past 2147483647");
+		d.col = 0;
+		d.seg = 0;
+		while (d.i < line_end)
 		{
-			int64_t		f[5];
-			int			nf = 0;
-			size_t		seg_at = i;
-			SmMapping  *m;
+			SmMapping	m;
 
-			/* the fields of one segment */
-			while (i < n && s[i] != ',' && s[i] != ';')
-			{
-				SmVlqStatus st;
-
-				if (nf == 5)
-					return fail_mapping(b, base + seg_at, line, seg, "has a segment with more than 5 fields");
-				st = sm_vlq_decode(s, n, &i, &f[nf]);
-				if (st == SM_VLQ_BAD_DIGIT)
-				{
-					char		what[64];
-					unsigned char ch = (unsigned char) s[i];
-
-					if (ch >= 0x20 && ch < 0x7F)
-						snprintf(what, sizeof(what), "has an invalid character '%c'", ch);
-					else
-						snprintf(what, sizeof(what), "has an invalid byte 0x%02x", ch);
-					/* a separator in the middle of a VLQ is a missing digit */
-					if (ch == ',' || ch == ';')
-						snprintf(what, sizeof(what), "has a VLQ value missing its continuation digits");
-					return fail_mapping(b, base + i, line, seg, what);
-				}
-				if (st == SM_VLQ_TRUNCATED)
-					return fail_mapping(b, base + i, line, seg, "has a VLQ value missing its continuation digits");
-				if (st == SM_VLQ_OVERFLOW)
-					return fail_mapping(b, base + i, line, seg, "has a VLQ value exceeding 32 bits");
-				nf++;
-			}
-			if (nf == 0)
-				return fail_mapping(b, base + seg_at, line, seg, "has an empty segment");
-			if (nf == 2 || nf == 3)
-			{
-				char		what[48];
-
-				snprintf(what, sizeof(what), "has a segment with %d fields", nf);
-				return fail_mapping(b, base + seg_at, line, seg, what);
-			}
-			if (!step(&col, f[0], coord_limit))
-				return fail_mapping(b, base + seg_at, line, seg,
-									col + f[0] < 0 ? "has a negative generated column" :
-									"has a generated column past 2147483647");
-			if (!smb_reserve(&b->line, sizeof(SmMapping)))
+			if (!decode_segment(b, &d, c, col_off, &m))
 				return false;
-			m = (SmMapping *) (b->line.data + b->line.len);
-			if ((uint64_t) col + col_off > SM_MAX_COORD)
-				return fail_mapping(b, base + seg_at, line, seg, "has a generated column past 2147483647 after the section offset");
-			m->gen_line = (uint32_t) gline;
-			m->gen_col = (uint32_t) col + col_off;
-			m->source = m->name = SM_NONE;
-			m->orig_line = m->orig_col = 0;
-			if (nf >= 4)
+			if (sorted ? !smbw_push(&b->blocks, &m) : !smb_append(&b->line, &m, sizeof(m)))
+				return false;
+			d.seg++;
+			if (d.i < line_end && d.s[d.i] == ',')
 			{
-				if (!step(&src, f[1], c->nsources))
-					return fail_mapping(b, base + seg_at, line, seg,
-										src + f[1] < 0 ? "has a negative source index" :
-										"has a source index past the end of \"sources\"");
-				if (!step(&oline, f[2], coord_limit))
-					return fail_mapping(b, base + seg_at, line, seg,
-										oline + f[2] < 0 ? "has a negative original line" :
-										"has an original line past 2147483647");
-				if (!step(&ocol, f[3], coord_limit))
-					return fail_mapping(b, base + seg_at, line, seg,
-										ocol + f[3] < 0 ? "has a negative original column" :
-										"has an original column past 2147483647");
-				m->source = c->src_base + (uint32_t) src;
-				m->orig_line = (uint32_t) oline;
-				m->orig_col = (uint32_t) ocol;
-				if (nf == 5)
-				{
-					if (!step(&name, f[4], c->nnames))
-						return fail_mapping(b, base + seg_at, line, seg,
-											name + f[4] < 0 ? "has a negative name index" :
-											"has a name index past the end of \"names\"");
-					m->name = c->name_base + (uint32_t) name;
-				}
-			}
-			if (m->gen_col < prev_col)
-				sorted = false;
-			prev_col = m->gen_col;
-			b->line.len += sizeof(SmMapping);
-			seg++;
-			if (i < n && s[i] == ',')
-			{
-				i++;
-				if (i == n || s[i] == ';' || s[i] == ',')
-					return fail_mapping(b, base + i, line, seg, "has an empty segment");
+				d.i++;
+				if (d.i == line_end || d.s[d.i] == ',')
+					return fail_mapping(b, &d, d.i, "has an empty segment");
 			}
 		}
-		tick(b, seg);
-		if (!flush_line(b, sorted))
+		if (!sorted && !flush_sorted_line(b))
 			return false;
-		if (i >= n)
+		if (d.seg)
+		{
+			b->any_segment = true;
+			b->last_line = b->blocks.prev_line;
+			b->last_col = b->blocks.prev_col;
+		}
+		tick(b, d.seg);
+		if (d.i >= d.n)
 			break;
-		i++;
-		line++;
+		d.i++;
+		d.line++;
 	}
-	*lines_out = line + 1;
+	*lines_out = d.line + 1;
 	return true;
 }
 
@@ -547,7 +594,7 @@ add_map(Builder *b, const SmDoc *doc, uint32_t line_off, uint32_t col_off, bool 
 /* Totals over a document tree, to size the string-table chunks. */
 static void
 count_strings(const SmDoc *doc, uint64_t *src_bytes, uint32_t *nsrc,
-			  uint64_t *name_bytes, uint32_t *nname)
+			  uint64_t *name_bytes, uint32_t *nname, uint64_t *content_bytes)
 {
 	const SmSectionDoc *secs = (const SmSectionDoc *) doc->sections.data;
 	size_t		nsec = doc->sections.len / sizeof(SmSectionDoc);
@@ -558,8 +605,10 @@ count_strings(const SmDoc *doc, uint64_t *src_bytes, uint32_t *nsrc,
 	for (uint32_t i = 0; i < SM_NSPANS(doc->names); i++)
 		*name_bytes += SM_SPANS(doc->names)[i].len;
 	*nname += SM_NSPANS(doc->names);
+	for (uint32_t i = 0; i < SM_NSPANS(doc->contents); i++)
+		*content_bytes += SM_SPANS(doc->contents)[i].len;
 	for (size_t i = 0; i < nsec; i++)
-		count_strings(secs[i].map, src_bytes, nsrc, name_bytes, nname);
+		count_strings(secs[i].map, src_bytes, nsrc, name_bytes, nname, content_bytes);
 }
 
 static int
@@ -702,7 +751,8 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	Builder		b;
 	SmDoc	   *doc;
 	uint64_t	src_bytes = 0,
-				name_bytes = 0;
+				name_bytes = 0,
+				content_bytes = 0;
 	uint32_t	nsrc = 0,
 				nname = 0;
 	bool		ok;
@@ -714,10 +764,10 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	b.json = json;
 	b.env = env;
 	b.err = err;
-	count_strings(doc, &src_bytes, &nsrc, &name_bytes, &nname);
+	count_strings(doc, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
 	smbw_init(&b.blocks, env, err);
-	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL);
-	smz_init(&b.zcontent, env, true, SM_CONTENT_ZLEVEL);
+	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
+	smz_init(&b.zcontent, env, true, SM_CONTENT_ZLEVEL, 15);
 	smst_init(&b.sources, env, err, &b.zstr, smst_choose_shift(src_bytes, nsrc));
 	smst_init(&b.names, env, err, &b.zstr, smst_choose_shift(name_bytes, nname));
 	smb_init(&b.ignore, env, err);
@@ -727,7 +777,9 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
 
-	ok = add_map(&b, doc, 0, 0, false) &&
+	/* compressed contents never exceed their raw size: no regrowth */
+	ok = smb_reserve(&b.content_data, (size_t) content_bytes) &&
+		add_map(&b, doc, 0, 0, false) &&
 		smbw_finish(&b.blocks) &&
 		assemble(&b, doc, prefix, out, out_len);
 

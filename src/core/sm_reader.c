@@ -235,7 +235,7 @@ map_new(const SmEnv *env, SmError *err)
 	memset(m, 0, sizeof(*m));
 	m->env = env;
 	m->cur_block = UINT32_MAX;
-	smz_init(&m->z, env, false, 0);
+	smz_init(&m->z, env, false, 0, 15);
 	return m;
 }
 
