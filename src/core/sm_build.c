@@ -764,6 +764,7 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	b.json = json;
 	b.env = env;
 	b.err = err;
+	b.gen_lines = 1;			/* even "" has one (empty) generated line */
 	count_strings(doc, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
 	smbw_init(&b.blocks, env, err);
 	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
