@@ -21,6 +21,10 @@ SELECT '{"version":3,"sources":["caf\u00e9.js","\ud83d\ude00.js","tab\there"],"n
 SELECT '{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js"],"mappings":"AAAA"}},{"offset":{"line":1,"column":2},"map":{"version":3,"sources":["b.js"],"names":["n"],"mappings":"AAAAA"}}]}'::sourcemap;
 SELECT '{"version":3,"sections":[]}'::sourcemap;
 
+-- The same document with and without escapes is the same value (same bytes).
+SELECT sourcemap_send('{"version":3,"sources":["\u0061.js"],"names":["\u0041"],"mappings":"AAAAA"}')
+     = sourcemap_send('{"version":3,"sources":["a.js"],"names":["A"],"mappings":"AAAAA"}') AS same_bytes;
+
 -- Mappings are re-encoded canonically: segments sorted by column, deltas recomputed.
 SELECT '{"version":3,"sources":["a.js"],"mappings":"UAAA,LAAA"}'::sourcemap;
 
