@@ -10,7 +10,9 @@
  * source index, raw source, original line and column, name index, name.
  * The resolved source is checked against the specification's sourceRoot
  * join of the raw source (not the golden's resolved_source, which is
- * trace-mapping's normalised URL).
+ * trace-mapping's normalised URL).  The join uses the map's top-level
+ * sourceRoot: no corpus map is an index map (MANIFEST.tsv, "sections"),
+ * whose sections would each have their own.
  *
  * The maps vendored in test/data always run; with ../shared/oracle present
  * (or $SM_SHARED set) every corpus map runs too, up to 31 MB each, so each

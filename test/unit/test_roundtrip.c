@@ -89,8 +89,21 @@ collect_maps(MapList *l)
 			const TuJson *test = &man->tests->items[t];
 			const char *file = tu_json_str(test, "sourceMapFile", NULL);
 
+			const TuJson *actions = tu_json_get(test, "testActions");
+			size_t		a;
+
 			if (file && tu_json_bool(test, "sourceMapIsValid", false))
 				add_path(l, tu_manifest_map_path(man, file));
+			/* the intermediate maps of transitive lookups are valid maps too */
+			for (a = 0; actions && actions->type == TJ_ARR && a < actions->n; a++)
+			{
+				const TuJson *inter = tu_json_get(&actions->items[a], "intermediateMaps");
+				size_t		i;
+
+				for (i = 0; inter && inter->type == TJ_ARR && i < inter->n; i++)
+					if (inter->items[i].type == TJ_STR)
+						add_path(l, tu_manifest_map_path(man, inter->items[i].str));
+			}
 		}
 		tu_manifest_free(man);
 	}
