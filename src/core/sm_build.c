@@ -639,8 +639,10 @@ static bool
 assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out_len)
 {
 	SmBuf		meta,
-				src_tab,
-				name_tab,
+				src_dir,
+				src_data,
+				name_dir,
+				name_data,
 				ignore;
 	SmBuf	   *sec[SM_NSECTIONS];
 	uint8_t		fixed[SM_META_FIXED];
@@ -654,8 +656,10 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	bool		is_index = top->has_sections;
 
 	smb_init(&meta, b->env, b->err);
-	smb_init(&src_tab, b->env, b->err);
-	smb_init(&name_tab, b->env, b->err);
+	smb_init(&src_dir, b->env, b->err);
+	smb_init(&src_data, b->env, b->err);
+	smb_init(&name_dir, b->env, b->err);
+	smb_init(&name_data, b->env, b->err);
 	smb_init(&ignore, b->env, b->err);
 
 	memset(fixed, 0, sizeof(fixed));
@@ -690,14 +694,17 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 				goto done;
 		}
 	}
-	if (!smst_finish(&b->sources, &src_tab) || !smst_finish(&b->names, &name_tab))
+	if (!smst_finish(&b->sources, &src_dir, &src_data) ||
+		!smst_finish(&b->names, &name_dir, &name_data))
 		goto done;
 
 	sec[SM_SEC_META] = &meta;
 	sec[SM_SEC_BLOCK_INDEX] = &b->blocks.index;
-	sec[SM_SEC_SOURCES] = &src_tab;
-	sec[SM_SEC_NAMES] = &name_tab;
+	sec[SM_SEC_SOURCES] = &src_dir;
+	sec[SM_SEC_NAMES] = &name_dir;
 	sec[SM_SEC_IGNORE] = &ignore;
+	sec[SM_SEC_SOURCES_DATA] = &src_data;
+	sec[SM_SEC_NAMES_DATA] = &name_data;
 	sec[SM_SEC_CONTENT_INDEX] = &b->content_index;
 	sec[SM_SEC_BLOCKS] = &b->blocks.data;
 	sec[SM_SEC_CONTENT] = &b->content_data;
@@ -733,13 +740,16 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 			off += sec[i]->len;
 		}
 	}
+	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
 	*out = buf;
 	*out_len = prefix + total;
 	ok = true;
 done:
 	smb_free(&meta);
-	smb_free(&src_tab);
-	smb_free(&name_tab);
+	smb_free(&src_dir);
+	smb_free(&src_data);
+	smb_free(&name_dir);
+	smb_free(&name_data);
 	smb_free(&ignore);
 	return ok;
 }

@@ -7,22 +7,25 @@
  * below, never by casting pointers, so the layout has no alignment needs.
  *
  *   header   32 bytes   magic "SMAP", format version, flags, total length,
- *                       section count, reserved (zero)
+ *                       section count, checksum, reserved (zero)
  *   toc      8 bytes per section: offset, length (from the start of the value)
  *   sections in the order of SmSection, contiguous, no gaps:
- *     META         counts, debug id, file, sourceRoot
- *     BLOCK_INDEX  per block: first line, first column, data offset,
- *                  segment count, raw length | compressed flag
- *     SOURCES      string table of the `sources` entries
- *     NAMES        string table of the `names` entries
- *     IGNORE       sorted, distinct source indexes on the ignore list
+ *     META          counts, debug id, file, sourceRoot
+ *     BLOCK_INDEX   per block: first line, first column, data offset,
+ *                   segment count, raw length | compressed flag
+ *     SOURCES       string table directory of the `sources` entries
+ *     NAMES         string table directory of the `names` entries
+ *     IGNORE        sorted, distinct source indexes on the ignore list
+ *     SOURCES_DATA  the chunks of SOURCES
+ *     NAMES_DATA    the chunks of NAMES
+ *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
  *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
- *     BLOCKS       mapping blocks (zlib or raw), each decodable on its own
- *     CONTENT      sourcesContent entries, each compressed on its own
+ *     CONTENT       sourcesContent entries, each compressed on its own
  *
- * Small sections come first so that a lookup reads one short prefix (header,
- * toc, meta, block index, string-table directories) plus one block and the
- * string chunks it returns.
+ * Everything a lookup needs besides one block and the string chunks it
+ * returns (header, toc, META, BLOCK_INDEX, the string directories, IGNORE)
+ * forms one prefix of the value: a cold lookup reads that prefix, one block
+ * and one chunk per string, each as a single slice.
  *
  * Mapping block (before compression): segments in generated order, each
  *   uvarint h = colpart << 3 | has_name << 2 | has_source << 1 | new_line
@@ -34,8 +37,9 @@
  * column; the source/line/column/name deltas start from zero.  Segments with
  * the same (line, column) never straddle two blocks.
  *
- * String table: u32 count, u32 group_shift, u32 chunk count, then per chunk
- * u32 data offset and u32 raw length | compressed flag, then chunk data.
+ * String table directory: u32 count, u32 group_shift, u32 chunk count, then
+ * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
+ * compressed flag.
  * Chunk k holds strings [k << group_shift, (k + 1) << group_shift), each as
  * uvarint (length + 1) and the bytes, or uvarint 0 for null.
  */
@@ -56,7 +60,8 @@
 #define SM_H_FLAGS			6	/* u16 */
 #define SM_H_TOTAL			8	/* u32: length of the stored form */
 #define SM_H_NSECT			12	/* u32: SM_NSECTIONS */
-#define SM_H_RESERVED		16	/* 16 bytes, zero */
+#define SM_H_CHECKSUM		16	/* u64: sm_checksum() of everything after the prefix */
+#define SM_H_RESERVED		24	/* 8 bytes, zero */
 
 #define SM_FLAG_DEBUG_ID	0x0001
 #define SM_FLAGS_KNOWN		(SM_FLAG_DEBUG_ID)
@@ -68,8 +73,10 @@ typedef enum SmSection
 	SM_SEC_SOURCES,
 	SM_SEC_NAMES,
 	SM_SEC_IGNORE,
-	SM_SEC_CONTENT_INDEX,
+	SM_SEC_SOURCES_DATA,
+	SM_SEC_NAMES_DATA,
 	SM_SEC_BLOCKS,
+	SM_SEC_CONTENT_INDEX,
 	SM_SEC_CONTENT,
 	SM_NSECTIONS
 } SmSection;
@@ -122,6 +129,9 @@ typedef enum SmContentKind
 #define SM_SEG_HAS_NAME		4
 #define SM_SEG_SHIFT		3
 
+/* The sections a lookup needs besides blocks and string chunks: 0 .. this. */
+#define SM_SEC_LAST_HOT		SM_SEC_IGNORE
+
 /* The largest line, column, or index a value may hold: SQL int4. */
 #define SM_MAX_COORD		2147483647u
 
@@ -165,6 +175,32 @@ sm_put64(uint8_t *p, uint64_t v)
 {
 	sm_put32(p, (uint32_t) v);
 	sm_put32(p + 4, (uint32_t) (v >> 32));
+}
+
+/*
+ * The header checksum: a 64-bit mix of the bytes after the header and table
+ * of contents.  It lets a cache tell two values apart by their header alone.
+ */
+static inline uint64_t
+sm_checksum(const uint8_t *p, size_t n)
+{
+	uint64_t	h = 0x736f757263656d61ull ^ (uint64_t) n;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8)
+	{
+		h ^= sm_get64(p + i);
+		h *= 0x9E3779B97F4A7C15ull;
+		h ^= h >> 31;
+	}
+	for (; i < n; i++)
+	{
+		h ^= p[i];
+		h *= 0x100000001B3ull;
+	}
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 32);
 }
 
 #endif							/* SM_FORMAT_H */

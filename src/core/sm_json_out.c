@@ -176,10 +176,12 @@ sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
 	for (uint32_t i = 0; i < info.sources; i++)
 	{
 		SmStr		s;
+		bool		has;
 
-		if (!sm_source(m, i, &s, err) || (i && !put(&b, ",")) || !put_str(&b, &s))
+		if (!sm_source(m, i, &s, err) || (i && !put(&b, ",")) || !put_str(&b, &s) ||
+			!sm_source_has_content(m, i, &has, err))
 			goto done;
-		any_content |= sm_source_has_content(m, i);
+		any_content |= has;
 	}
 	if (!put(&b, "]"))
 		goto done;

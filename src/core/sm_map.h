@@ -122,7 +122,7 @@ uint32_t	sm_find_source(SmMap *m, const char *s, size_t len, SmError *err);
 bool		sm_source_ignored(SmMap *m, uint32_t idx);
 
 /* Does the source have a (non-null) sourcesContent entry?  No decompression. */
-bool		sm_source_has_content(SmMap *m, uint32_t idx);
+bool		sm_source_has_content(SmMap *m, uint32_t idx, bool *has, SmError *err);
 
 /* The source's sourcesContent entry, decompressed into a block from env. */
 bool		sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,

@@ -18,8 +18,7 @@
 
 typedef struct SmTable
 {
-	uint32_t	off;			/* section offset */
-	uint32_t	len;
+	SmSection	data_sec;		/* the section holding the chunks */
 	uint32_t	count;
 	uint32_t	shift;
 	uint32_t	nchunks;
@@ -108,35 +107,32 @@ read_opt_string(const uint8_t **pp, const uint8_t *end, SmStr *out)
 	return true;
 }
 
-/* Check a string table's header and directory; load the directory. */
+/* Check a string table's header and directory (dir: its whole section). */
 static bool
-open_table(SmMap *m, SmSection s, uint32_t expect, SmTable *t, SmError *err)
+open_table(SmMap *m, const uint8_t *dir, SmSection s, SmSection data_sec, uint32_t expect,
+		   SmTable *t, SmError *err)
 {
-	const uint8_t *h;
-	uint64_t	need;
-
 	memset(t, 0, sizeof(*t));
-	t->off = m->sec_off[s];
-	t->len = m->sec_len[s];
-	if (t->len < SM_ST_FIXED || (h = get(m, t->off, SM_ST_FIXED, err)) == NULL)
+	t->data_sec = data_sec;
+	if (m->sec_len[s] < SM_ST_FIXED)
 		return sm_fail(err, SM_E_BINARY, "string table too short");
-	t->count = sm_get32(h + SM_ST_COUNT);
-	t->shift = sm_get32(h + SM_ST_SHIFT);
-	t->nchunks = sm_get32(h + SM_ST_NCHUNKS);
+	t->count = sm_get32(dir + SM_ST_COUNT);
+	t->shift = sm_get32(dir + SM_ST_SHIFT);
+	t->nchunks = sm_get32(dir + SM_ST_NCHUNKS);
 	if (t->count != expect || t->shift > SM_STRTAB_MAX_SHIFT ||
 		t->nchunks != (uint32_t) (((uint64_t) t->count + (1u << t->shift) - 1) >> t->shift))
 		return sm_fail(err, SM_E_BINARY, "string table header does not match its counts");
-	need = SM_ST_FIXED + (uint64_t) t->nchunks * SM_ST_CHUNK_SIZE;
-	if (need > t->len)
-		return sm_fail(err, SM_E_BINARY, "string table directory past its section");
-	t->dir = get(m, t->off + SM_ST_FIXED, t->nchunks * SM_ST_CHUNK_SIZE, err);
-	return t->dir != NULL;
+	if (SM_ST_FIXED + (uint64_t) t->nchunks * SM_ST_CHUNK_SIZE != m->sec_len[s])
+		return sm_fail(err, SM_E_BINARY, "string table directory does not fill its section");
+	t->dir = dir + SM_ST_FIXED;
+	return true;
 }
 
 static bool
 open_common(SmMap *m, SmError *err)
 {
 	const uint8_t *h,
+			   *hot,
 			   *meta,
 			   *p,
 			   *end;
@@ -173,12 +169,15 @@ open_common(SmMap *m, SmError *err)
 	if (off != m->total)
 		return sm_fail(err, SM_E_BINARY, "sections do not fill the value");
 
+	/* everything a lookup needs in one read */
+	hot = get(m, 0, m->sec_off[SM_SEC_LAST_HOT] + m->sec_len[SM_SEC_LAST_HOT], err);
+	if (hot == NULL)
+		return false;
+
 	/* META */
 	if (m->sec_len[SM_SEC_META] < SM_META_FIXED)
 		return sm_fail(err, SM_E_BINARY, "meta section too short");
-	meta = get(m, m->sec_off[SM_SEC_META], m->sec_len[SM_SEC_META], err);
-	if (meta == NULL)
-		return false;
+	meta = hot + m->sec_off[SM_SEC_META];
 	m->nsources = sm_get32(meta + SM_META_SOURCES);
 	m->nnames = sm_get32(meta + SM_META_NAMES);
 	m->nlines = sm_get32(meta + SM_META_LINES);
@@ -201,28 +200,25 @@ open_common(SmMap *m, SmError *err)
 	if ((uint64_t) m->nblocks * SM_BI_SIZE != m->sec_len[SM_SEC_BLOCK_INDEX] ||
 		(m->nblocks == 0) != (m->nsegments == 0))
 		return sm_fail(err, SM_E_BINARY, "block index does not match the block count");
-	m->block_index = get(m, m->sec_off[SM_SEC_BLOCK_INDEX], m->sec_len[SM_SEC_BLOCK_INDEX], err);
-	if (m->block_index == NULL)
-		return false;
+	m->block_index = hot + m->sec_off[SM_SEC_BLOCK_INDEX];
 
 	/* IGNORE */
-	if (m->sec_len[SM_SEC_IGNORE] < 4 ||
-		(p = get(m, m->sec_off[SM_SEC_IGNORE], m->sec_len[SM_SEC_IGNORE], err)) == NULL)
+	if (m->sec_len[SM_SEC_IGNORE] < 4)
 		return sm_fail(err, SM_E_BINARY, "ignore list section too short");
+	p = hot + m->sec_off[SM_SEC_IGNORE];
 	m->nignore = sm_get32(p);
 	if ((uint64_t) m->nignore * 4 + 4 != m->sec_len[SM_SEC_IGNORE])
 		return sm_fail(err, SM_E_BINARY, "ignore list length mismatch");
 	m->ignore = p + 4;
 
-	/* CONTENT_INDEX */
+	/* CONTENT_INDEX is read only when a content is asked for */
 	if ((uint64_t) m->nsources * SM_CI_SIZE != m->sec_len[SM_SEC_CONTENT_INDEX])
 		return sm_fail(err, SM_E_BINARY, "content index does not match the source count");
-	m->content_index = get(m, m->sec_off[SM_SEC_CONTENT_INDEX], m->sec_len[SM_SEC_CONTENT_INDEX], err);
-	if (m->content_index == NULL)
-		return false;
 
-	return open_table(m, SM_SEC_SOURCES, m->nsources, &m->sources, err) &&
-		open_table(m, SM_SEC_NAMES, m->nnames, &m->names, err);
+	return open_table(m, hot + m->sec_off[SM_SEC_SOURCES], SM_SEC_SOURCES, SM_SEC_SOURCES_DATA,
+					  m->nsources, &m->sources, err) &&
+		open_table(m, hot + m->sec_off[SM_SEC_NAMES], SM_SEC_NAMES, SM_SEC_NAMES_DATA,
+				   m->nnames, &m->names, err);
 }
 
 static SmMap *
@@ -562,12 +558,12 @@ sm_iter_end(SmIter *it)
 static const uint8_t *
 load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 {
-	uint32_t	data_off = SM_ST_FIXED + t->nchunks * SM_ST_CHUNK_SIZE;
+	uint32_t	data_len = m->sec_len[t->data_sec];
 	uint32_t	off = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE);
 	uint32_t	rawfield = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE + 4);
 	uint32_t	rawlen = rawfield & ~SM_COMPRESSED;
 	uint32_t	next = k + 1 < t->nchunks ? sm_get32(t->dir + (size_t) (k + 1) * SM_ST_CHUNK_SIZE)
-		: t->len - data_off;
+		: data_len;
 	uint32_t	stored = 0;
 	uint8_t    *dst = NULL;
 	const uint8_t *p;
@@ -587,7 +583,7 @@ load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 	}
 	if (!part_extent(off, next, &stored, err))
 		return NULL;
-	if (off > t->len - data_off)
+	if (off > data_len)
 	{
 		sm_fail(err, SM_E_BINARY, "string chunk out of bounds");
 		return NULL;
@@ -603,9 +599,7 @@ load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 		if (dst == NULL)
 			return NULL;
 	}
-	/* the chunk data starts after the directory; express it as a section offset */
-	p = expand(m, t == &m->sources ? SM_SEC_SOURCES : SM_SEC_NAMES, data_off + off, stored,
-			   rawlen, rawfield & SM_COMPRESSED, dst, err);
+	p = expand(m, t->data_sec, off, stored, rawlen, rawfield & SM_COMPRESSED, dst, err);
 	if (p == NULL)
 	{
 		sm_free(m->env, dst);
@@ -731,12 +725,32 @@ sm_source_ignored(SmMap *m, uint32_t idx)
 	return false;
 }
 
-bool
-sm_source_has_content(SmMap *m, uint32_t idx)
+/* The CONTENT_INDEX entry of source idx (the section is read on first use). */
+static const uint8_t *
+content_entry(SmMap *m, uint32_t idx, SmError *err)
 {
 	if (idx >= m->nsources)
+	{
+		sm_fail(err, SM_E_ARGUMENT, "source index %u out of range (%u sources)", idx, m->nsources);
+		return NULL;
+	}
+	if (m->content_index == NULL)
+		m->content_index = get(m, m->sec_off[SM_SEC_CONTENT_INDEX],
+							   m->sec_len[SM_SEC_CONTENT_INDEX], err);
+	if (m->content_index == NULL)
+		return NULL;
+	return m->content_index + (size_t) idx * SM_CI_SIZE;
+}
+
+bool
+sm_source_has_content(SmMap *m, uint32_t idx, bool *has, SmError *err)
+{
+	const uint8_t *e = content_entry(m, idx, err);
+
+	if (e == NULL)
 		return false;
-	return sm_get32(m->content_index + (size_t) idx * SM_CI_SIZE + SM_CI_KIND) != SM_CONTENT_NULL;
+	*has = sm_get32(e + SM_CI_KIND) != SM_CONTENT_NULL;
+	return true;
 }
 
 bool
@@ -754,9 +768,8 @@ sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len, bool *i
 	*out = NULL;
 	*out_len = 0;
 	*isnull = true;
-	if (idx >= m->nsources)
-		return sm_fail(err, SM_E_ARGUMENT, "source index %u out of range (%u sources)", idx, m->nsources);
-	e = m->content_index + (size_t) idx * SM_CI_SIZE;
+	if ((e = content_entry(m, idx, err)) == NULL)
+		return false;
 	kind = sm_get32(e + SM_CI_KIND);
 	off = sm_get32(e + SM_CI_OFFSET);
 	stored = sm_get32(e + SM_CI_STORED);
@@ -849,7 +862,7 @@ validate_blocks(SmMap *m, SmError *err)
 static bool
 validate_table(SmMap *m, SmTable *t, SmError *err)
 {
-	uint32_t	data_len = t->len - (SM_ST_FIXED + t->nchunks * SM_ST_CHUNK_SIZE);
+	uint32_t	data_len = m->sec_len[t->data_sec];
 	uint32_t	expect_off = 0;
 
 	for (uint32_t k = 0; k < t->nchunks; k++)
@@ -882,12 +895,14 @@ validate_contents(SmMap *m, SmError *err)
 
 	for (uint32_t i = 0; i < m->nsources; i++)
 	{
-		const uint8_t *e = m->content_index + (size_t) i * SM_CI_SIZE;
+		const uint8_t *e = content_entry(m, i, err);
 		char	   *text;
 		uint32_t	len;
 		bool		isnull;
 
 		sm_check_interrupts(m->env);
+		if (e == NULL)
+			return false;
 		if (sm_get32(e + SM_CI_OFFSET) != expect_off)
 			return sm_fail(err, SM_E_BINARY, "content of source %u is out of place", i);
 		if (sm_get32(e + SM_CI_KIND) == SM_CONTENT_NULL &&
@@ -911,6 +926,11 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 
 	if (m == NULL)
 		return false;
+	if (sm_get64(data + SM_H_CHECKSUM) != sm_checksum(data + SM_PREFIX_SIZE, len - SM_PREFIX_SIZE))
+	{
+		sm_close(m);
+		return sm_fail(err, SM_E_BINARY, "checksum mismatch");
+	}
 	ok = validate_blocks(m, err) &&
 		validate_table(m, &m->sources, err) &&
 		validate_table(m, &m->names, err) &&

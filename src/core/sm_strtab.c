@@ -69,20 +69,18 @@ smst_add(SmStrtabWriter *w, const char *s, size_t n, bool isnull)
 }
 
 bool
-smst_finish(SmStrtabWriter *w, SmBuf *out)
+smst_finish(SmStrtabWriter *w, SmBuf *dir, SmBuf *data)
 {
 	uint8_t		head[SM_ST_FIXED];
-	size_t		dir_bytes;
 
 	if ((w->count & ((1u << w->shift) - 1)) != 0 && !flush_chunk(w))
 		return false;
 	sm_put32(head + SM_ST_COUNT, w->count);
 	sm_put32(head + SM_ST_SHIFT, w->shift);
 	sm_put32(head + SM_ST_NCHUNKS, w->nchunks);
-	dir_bytes = w->dir.len;
-	return smb_append(out, head, sizeof(head)) &&
-		smb_append(out, w->dir.data, dir_bytes) &&
-		smb_append(out, w->data.data, w->data.len);
+	return smb_append(dir, head, sizeof(head)) &&
+		smb_append(dir, w->dir.data, w->dir.len) &&
+		smb_append(data, w->data.data, w->data.len);
 }
 
 /* Read one entry at *pp; false if malformed. */

@@ -33,8 +33,8 @@ void		smst_init(SmStrtabWriter *w, const SmEnv *env, SmError *err, SmZ *z,
 					  uint32_t shift);
 /* Append a string (or null); s must be valid text. */
 bool		smst_add(SmStrtabWriter *w, const char *s, size_t n, bool isnull);
-/* Write the finished table (header, directory, chunks) to out. */
-bool		smst_finish(SmStrtabWriter *w, SmBuf *out);
+/* Write the finished table: header and directory to dir, chunks to data. */
+bool		smst_finish(SmStrtabWriter *w, SmBuf *dir, SmBuf *data);
 void		smst_free(SmStrtabWriter *w);
 
 /*

@@ -158,12 +158,16 @@ sourcemap_sources(PG_FUNCTION_ARGS)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
+		bool		has;
+		SmError		err;
 
 		CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum((int32) i);
 		values[1] = resolved_source(m, i, &nulls[1]);
 		values[2] = BoolGetDatum(sm_source_ignored(m, i));
-		values[3] = BoolGetDatum(sm_source_has_content(m, i));
+		if (!sm_source_has_content(m, i, &has, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
+		values[3] = BoolGetDatum(has);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	sm_close(m);
