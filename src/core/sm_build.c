@@ -230,7 +230,7 @@ add_ignore(Builder *b, const SmDoc *doc, uint32_t base)
 		if (v[i] >= nsources)
 		{
 			snprintf(detail, sizeof(detail), "%u", v[i]);
-			return fail_field(b, "ignoreList", doc->ignore_at,
+			return fail_field(b, doc->ignore_field, doc->ignore_at,
 							  "has index %s past the end of \"sources\"", detail);
 		}
 		if (!smb_append(&b->ignore, &g, sizeof(g)))
@@ -591,24 +591,50 @@ add_map(Builder *b, const SmDoc *doc, uint32_t line_off, uint32_t col_off, bool 
 	return add_regular_map(b, doc, line_off, col_off, in_index);
 }
 
-/* Totals over a document tree, to size the string-table chunks. */
+/* Length of a span's text once unescaped. */
+static size_t
+span_len(Builder *b, const SmSpan *s)
+{
+	const char *t;
+	size_t		n;
+
+	if (!s->escaped)
+		return s->len;
+	/* an escape error here is reported again, with context, when the string is added */
+	return span_text(b, s, "", &t, &n) ? n : s->len;
+}
+
+/*
+ * Totals of the strings as they will be stored, to size the string-table
+ * chunks.  Exact lengths matter: the stored bytes must not depend on how
+ * the JSON spelled a string, or canonical output would not read back the same.
+ */
 static void
-count_strings(const SmDoc *doc, uint64_t *src_bytes, uint32_t *nsrc,
+count_strings(Builder *b, const SmDoc *doc, bool in_index, uint64_t *src_bytes, uint32_t *nsrc,
 			  uint64_t *name_bytes, uint32_t *nname, uint64_t *content_bytes)
 {
 	const SmSectionDoc *secs = (const SmSectionDoc *) doc->sections.data;
 	size_t		nsec = doc->sections.len / sizeof(SmSectionDoc);
+	size_t		prefix = 0;
 
+	if (in_index && doc->has_root && doc->root.len > 0)
+	{
+		const char *root;
+
+		if (span_text(b, &doc->root, "sourceRoot", &root, &prefix) && prefix > 0)
+			prefix += root[prefix - 1] != '/';
+	}
 	for (uint32_t i = 0; i < SM_NSPANS(doc->sources); i++)
-		*src_bytes += SM_SPANS(doc->sources)[i].len + doc->root.len + 1;
+		if (!SM_SPANS(doc->sources)[i].isnull)
+			*src_bytes += prefix + span_len(b, &SM_SPANS(doc->sources)[i]);
 	*nsrc += SM_NSPANS(doc->sources);
 	for (uint32_t i = 0; i < SM_NSPANS(doc->names); i++)
-		*name_bytes += SM_SPANS(doc->names)[i].len;
+		*name_bytes += span_len(b, &SM_SPANS(doc->names)[i]);
 	*nname += SM_NSPANS(doc->names);
 	for (uint32_t i = 0; i < SM_NSPANS(doc->contents); i++)
 		*content_bytes += SM_SPANS(doc->contents)[i].len;
 	for (size_t i = 0; i < nsec; i++)
-		count_strings(secs[i].map, src_bytes, nsrc, name_bytes, nname, content_bytes);
+		count_strings(b, secs[i].map, true, src_bytes, nsrc, name_bytes, nname, content_bytes);
 }
 
 static int
@@ -775,7 +801,8 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	b.env = env;
 	b.err = err;
 	b.gen_lines = 1;			/* even "" has one (empty) generated line */
-	count_strings(doc, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
+	smb_init(&b.scratch, env, err);
+	count_strings(&b, doc, false, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
 	smbw_init(&b.blocks, env, err);
 	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
 	smz_init(&b.zcontent, env, true, SM_CONTENT_ZLEVEL, 15);
@@ -784,7 +811,6 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.ignore, env, err);
 	smb_init(&b.content_index, env, err);
 	smb_init(&b.content_data, env, err);
-	smb_init(&b.scratch, env, err);
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
 

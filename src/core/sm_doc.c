@@ -124,7 +124,7 @@ parse_opt_string(Parser *p, const char *field, bool *has, SmSpan *out)
 
 /* Array of strings (and nulls if allow_null) into an SmSpan buffer. */
 static bool
-parse_string_array(Parser *p, const char *field, bool allow_null, SmBuf *out)
+parse_string_array(Parser *p, const char *field, bool allow_null, SmBuf *out, uint32_t *at)
 {
 	SmJsonTok	t = smj_next(&p->js);
 	uint32_t	i = 0;
@@ -133,6 +133,7 @@ parse_string_array(Parser *p, const char *field, bool allow_null, SmBuf *out)
 		return false;
 	if (t != SMJ_ARR_BEGIN)
 		return fail_type(p, field, t, "an array");
+	*at = (uint32_t) tok_at(p, t);
 	for (;; i++)
 	{
 		SmSpan		s;
@@ -183,7 +184,7 @@ number_u31(Parser *p, SmJsonTok t, const char *field, uint32_t *out)
 
 /* ignoreList: array of non-negative integers */
 static bool
-parse_index_array(Parser *p, const char *field, SmBuf *out)
+parse_index_array(Parser *p, const char *field, SmBuf *out, uint32_t *at)
 {
 	SmJsonTok	t = smj_next(&p->js);
 
@@ -191,6 +192,7 @@ parse_index_array(Parser *p, const char *field, SmBuf *out)
 		return false;
 	if (t != SMJ_ARR_BEGIN)
 		return fail_type(p, field, t, "an array");
+	*at = (uint32_t) tok_at(p, t);
 	for (;;)
 	{
 		uint32_t	v;
@@ -308,6 +310,7 @@ doc_new(Parser *p, size_t at)
 		return NULL;
 	memset(doc, 0, sizeof(*doc));
 	doc->at = (uint32_t) at;
+	doc->ignore_field = "ignoreList";
 	smb_init(&doc->sources, p->env, p->err);
 	smb_init(&doc->contents, p->env, p->err);
 	smb_init(&doc->names, p->env, p->err);
@@ -390,14 +393,10 @@ parse_section(Parser *p, SmDoc *doc, uint32_t idx)
 	}
 	if (t != SMJ_OBJ_END)
 		goto done;
-	if (!has_offset)
+	if (!has_offset || sec.map == NULL)
 	{
-		fail_at(p, "", sec.at, "has no \"offset\"");
-		goto done;
-	}
-	if (sec.map == NULL)
-	{
-		fail_at(p, "", sec.at, "has no \"map\"");
+		p->path[strlen(p->path) - 1] = '\0';	/* "sections[2]", not "sections[2]." */
+		fail_at(p, "", sec.at, has_offset ? "has no \"map\"" : "has no \"offset\"");
 		goto done;
 	}
 	ok = smb_append(&doc->sections, &sec, sizeof(sec));
@@ -461,6 +460,8 @@ parse_map(Parser *p, SmDoc *doc)
 				seen_legacy_debug = false,
 				seen_sections = false;
 	SmBuf		xignore;
+	uint32_t	xignore_at = 0,
+				unused_at;
 	bool		ok = false;
 
 	smb_init(&xignore, p->env, p->err);
@@ -503,7 +504,7 @@ parse_map(Parser *p, SmDoc *doc)
 		else if (key_is(p, "sources"))
 		{
 			if (!claim(p, &seen_sources, "sources", t) ||
-				!parse_string_array(p, "sources", true, &doc->sources))
+				!parse_string_array(p, "sources", true, &doc->sources, &unused_at))
 				goto done;
 			doc->has_sources = true;
 		}
@@ -511,15 +512,14 @@ parse_map(Parser *p, SmDoc *doc)
 		{
 			if (!claim(p, &seen_contents, "sourcesContent", t))
 				goto done;
-			doc->contents_at = (uint32_t) p->js.pos;
-			if (!parse_string_array(p, "sourcesContent", true, &doc->contents))
+			if (!parse_string_array(p, "sourcesContent", true, &doc->contents, &doc->contents_at))
 				goto done;
 			doc->has_contents = true;
 		}
 		else if (key_is(p, "names"))
 		{
 			if (!claim(p, &seen_names, "names", t) ||
-				!parse_string_array(p, "names", false, &doc->names))
+				!parse_string_array(p, "names", false, &doc->names, &unused_at))
 				goto done;
 			doc->has_names = true;
 		}
@@ -544,14 +544,13 @@ parse_map(Parser *p, SmDoc *doc)
 		{
 			if (!claim(p, &seen_ignore, "ignoreList", t))
 				goto done;
-			doc->ignore_at = (uint32_t) p->js.pos;
-			if (!parse_index_array(p, "ignoreList", &doc->ignore))
+			if (!parse_index_array(p, "ignoreList", &doc->ignore, &doc->ignore_at))
 				goto done;
 		}
 		else if (key_is(p, "x_google_ignoreList"))
 		{
 			if (!claim(p, &seen_xignore, "x_google_ignoreList", t) ||
-				!parse_index_array(p, "x_google_ignoreList", &xignore))
+				!parse_index_array(p, "x_google_ignoreList", &xignore, &xignore_at))
 				goto done;
 		}
 		else if (key_is(p, "debugId"))
@@ -594,6 +593,8 @@ parse_map(Parser *p, SmDoc *doc)
 
 		doc->ignore = xignore;
 		xignore = tmp;
+		doc->ignore_at = xignore_at;
+		doc->ignore_field = "x_google_ignoreList";
 		seen_ignore = true;
 	}
 	doc->has_ignore = seen_ignore;

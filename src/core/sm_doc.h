@@ -50,7 +50,8 @@ struct SmDoc
 	SmBuf		ignore;			/* uint32_t[] as given */
 	SmBuf		sections;		/* SmSectionDoc[] */
 	uint32_t	contents_at;	/* byte offset of the sourcesContent array */
-	uint32_t	ignore_at;
+	uint32_t	ignore_at;		/* byte offset of the ignore list array */
+	const char *ignore_field;	/* "ignoreList" or "x_google_ignoreList" */
 	uint8_t		debug_id[16];
 };
 

@@ -44,6 +44,13 @@ SmMap	   *sm_open(const SmEnv *env, uint32_t total_len, SmFetchFn fetch, void *f
 SmMap	   *sm_open_buffer(const SmEnv *env, const uint8_t *data, size_t len, SmError *err);
 void		sm_close(SmMap *m);
 
+/*
+ * Keep decoded mapping blocks for later lookups, up to budget bytes (0, the
+ * default, keeps only the current block).  When full, all are dropped.
+ */
+void		sm_set_block_cache(SmMap *m, size_t budget);
+size_t		sm_block_cache_bytes(const SmMap *m);
+
 /* The environment the map was opened with (allocations are made from it). */
 const SmEnv *sm_map_env(const SmMap *m);
 
@@ -128,7 +135,11 @@ bool		sm_source_has_content(SmMap *m, uint32_t idx, bool *has, SmError *err);
 bool		sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
 							  bool *isnull, SmError *err);
 
-/* Canonical JSON of the map, with `prefix` unused bytes in front (as sm_build). */
+/*
+ * Canonical JSON of the map, with `prefix` unused bytes in front (as
+ * sm_build); the text is NUL-terminated, and *out_len counts the prefix
+ * but not the NUL.
+ */
 bool		sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err);
 
 #endif							/* SM_MAP_H */

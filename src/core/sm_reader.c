@@ -53,11 +53,17 @@ struct SmMap
 	const uint8_t *content_index;
 	SmTable		sources;
 	SmTable		names;
-	/* the last decoded block */
+	/* the current decoded block */
 	uint32_t	cur_block;
-	SmMapping  *segs;
+	const SmMapping *segs;
 	uint32_t	nsegs;
-	uint32_t	segs_cap;
+	/* decoded blocks kept for reuse (sm_set_block_cache), or one scratch block */
+	SmMapping **kept;
+	uint32_t   *kept_n;
+	size_t		kept_bytes;
+	size_t		kept_budget;
+	SmMapping  *scratch;
+	uint32_t	scratch_cap;
 	uint8_t    *raw;
 	size_t		raw_cap;
 	SmZ			z;
@@ -295,6 +301,37 @@ free_table(SmMap *m, SmTable *t)
 	}
 }
 
+/* Forget every kept decoded block. */
+static void
+drop_kept_blocks(SmMap *m)
+{
+	if (m->kept == NULL)
+		return;
+	for (uint32_t b = 0; b < m->nblocks; b++)
+		if (m->kept[b])
+		{
+			if (m->segs == m->kept[b])
+				m->cur_block = UINT32_MAX;
+			sm_free(m->env, m->kept[b]);
+			m->kept[b] = NULL;
+		}
+	m->kept_bytes = 0;
+}
+
+void
+sm_set_block_cache(SmMap *m, size_t budget)
+{
+	m->kept_budget = budget;
+	if (m->kept_bytes > budget)
+		drop_kept_blocks(m);
+}
+
+size_t
+sm_block_cache_bytes(const SmMap *m)
+{
+	return m->kept_bytes;
+}
+
 void
 sm_close(SmMap *m)
 {
@@ -302,7 +339,10 @@ sm_close(SmMap *m)
 		return;
 	free_table(m, &m->sources);
 	free_table(m, &m->names);
-	sm_free(m->env, m->segs);
+	drop_kept_blocks(m);
+	sm_free(m->env, m->kept);
+	sm_free(m->env, m->kept_n);
+	sm_free(m->env, m->scratch);
 	sm_free(m->env, m->raw);
 	smz_end(&m->z);
 	sm_free(m->env, m);
@@ -347,7 +387,51 @@ part_extent(uint32_t off, uint32_t next_off, uint32_t *stored, SmError *err)
 	return true;
 }
 
-/* Decode block b into m->segs (cached). */
+/*
+ * Where block b's segments are decoded to: a new kept array while the block
+ * cache has room, else the scratch array.
+ */
+static SmMapping *
+block_target(SmMap *m, uint32_t b, uint32_t count, SmError *err)
+{
+	size_t		bytes = (size_t) count * sizeof(SmMapping);
+
+	if (m->kept_budget > 0 && bytes <= m->kept_budget)
+	{
+		SmMapping  *v;
+
+		if (m->kept == NULL)
+		{
+			m->kept = sm_alloc(m->env, (size_t) m->nblocks * sizeof(SmMapping *), err);
+			m->kept_n = sm_alloc(m->env, (size_t) m->nblocks * sizeof(uint32_t), err);
+			if (m->kept == NULL || m->kept_n == NULL)
+				return NULL;
+			memset(m->kept, 0, (size_t) m->nblocks * sizeof(SmMapping *));
+		}
+		if (m->kept_bytes + bytes > m->kept_budget)
+			drop_kept_blocks(m);
+		v = sm_alloc(m->env, bytes, err);
+		if (v == NULL)
+			return NULL;
+		m->kept[b] = v;
+		m->kept_n[b] = count;
+		m->kept_bytes += bytes;
+		return v;
+	}
+	if (count > m->scratch_cap)
+	{
+		SmMapping  *ns = sm_alloc(m->env, bytes, err);
+
+		if (ns == NULL)
+			return NULL;
+		sm_free(m->env, m->scratch);
+		m->scratch = ns;
+		m->scratch_cap = count;
+	}
+	return m->scratch;
+}
+
+/* Make block b the current one, decoding it unless it is kept. */
 static bool
 load_block(SmMap *m, uint32_t b, SmError *err)
 {
@@ -360,10 +444,18 @@ load_block(SmMap *m, uint32_t b, SmError *err)
 		: m->sec_len[SM_SEC_BLOCKS];
 	uint32_t	stored = 0;
 	const uint8_t *raw;
+	SmMapping  *dst;
 	SmBlockLimits lim;
 
 	if (m->cur_block == b)
 		return true;
+	if (m->kept && m->kept[b])
+	{
+		m->segs = m->kept[b];
+		m->nsegs = m->kept_n[b];
+		m->cur_block = b;
+		return true;
+	}
 	m->cur_block = UINT32_MAX;
 	if (!part_extent(off, next, &stored, err))
 		return false;
@@ -383,24 +475,23 @@ load_block(SmMap *m, uint32_t b, SmError *err)
 		m->raw_cap = rawlen;
 	}
 	raw = expand(m, SM_SEC_BLOCKS, off, stored, rawlen, rawfield & SM_COMPRESSED, m->raw, err);
-	if (raw == NULL)
+	if (raw == NULL || (dst = block_target(m, b, count, err)) == NULL)
 		return false;
-	if (count > m->segs_cap)
-	{
-		SmMapping  *ns = sm_alloc(m->env, (size_t) count * sizeof(SmMapping), err);
-
-		if (ns == NULL)
-			return false;
-		sm_free(m->env, m->segs);
-		m->segs = ns;
-		m->segs_cap = count;
-	}
 	lim.nsources = m->nsources;
 	lim.nnames = m->nnames;
 	lim.nlines = m->nlines;
 	if (!sm_block_decode(raw, rawlen, sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL),
-						 count, &lim, m->segs, err))
+						 count, &lim, dst, err))
+	{
+		if (m->kept && m->kept[b] == dst)
+		{
+			m->kept[b] = NULL;
+			m->kept_bytes -= (size_t) count * sizeof(SmMapping);
+			sm_free(m->env, dst);
+		}
 		return false;
+	}
+	m->segs = dst;
 	m->nsegs = count;
 	m->cur_block = b;
 	return true;
