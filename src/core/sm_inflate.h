@@ -18,8 +18,9 @@
  * - zlib: exactly one stream; trailing bytes are rejected, and so is a
  *   stream that needs a preset dictionary (FDICT).
  * - Detection: gzip is 1f 8b; zlib is a header with CM = 8 (deflate),
- *   CINFO <= 7 and (CMF * 256 + FLG) divisible by 31.  No JSON text can
- *   start with such bytes, so anything else is taken as raw.
+ *   CINFO <= 7 and (CMF * 256 + FLG) divisible by 31.  A source map is a
+ *   JSON object, perhaps after whitespace or a byte order mark, and none
+ *   of those bytes can start either header, so anything else is raw.
  * - Truncated or corrupt input is SM_E_SYNTAX naming the format, the input
  *   offset reached and how much had been produced.
  */
