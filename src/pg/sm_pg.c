@@ -4,6 +4,7 @@
  * encoding conversion).  See sm_pg.h.
  */
 #include "sm_pg.h"
+#include "sm_cache.h"
 
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -11,13 +12,24 @@
 
 PG_MODULE_MAGIC;
 
-/* palloc in the current context; NULL rather than ERROR when memory runs out. */
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	sm_cache_init();
+}
+
+/*
+ * palloc in the environment's context (ctx), or the current one when ctx is
+ * NULL; NULL rather than ERROR when memory runs out.
+ */
 static void *
 pg_sm_alloc(void *ctx, size_t n)
 {
 	if (n > MaxAllocHugeSize)
 		return NULL;
-	return MemoryContextAllocExtended(CurrentMemoryContext, n,
+	return MemoryContextAllocExtended(ctx ? (MemoryContext) ctx : CurrentMemoryContext, n,
 									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 }
 
@@ -93,20 +105,6 @@ sm_pg_report(const SmError *err, const char *prefix)
 			errcode(sm_pg_sqlstate(err->code)),
 			errmsg("%s", err->msg));
 	pg_unreachable();
-}
-
-SmMap *
-sm_pg_open(Datum d)
-{
-	struct varlena *v = PG_DETOAST_DATUM(d);
-	SmError		err = {0};
-	SmMap	   *m;
-
-	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v),
-					   VARSIZE(v) - VARHDRSZ, &err);
-	if (m == NULL)
-		sm_pg_report(&err, "corrupt sourcemap value");
-	return m;
 }
 
 text *

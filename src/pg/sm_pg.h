@@ -14,10 +14,11 @@
 #define SM_WIRE_VERSION 1
 
 /*
- * Allocations come from CurrentMemoryContext (huge allowed, NULL on
- * out-of-memory so the core reports SM_E_NOMEM); the interrupt hook is
- * CHECK_FOR_INTERRUPTS().  Nothing the core allocates outlives the current
- * memory context, so a longjmp out of the core leaks nothing.
+ * Allocations come from the MemoryContext in ctx, or CurrentMemoryContext
+ * when ctx is NULL (huge allowed, NULL on out-of-memory so the core reports
+ * SM_E_NOMEM); the interrupt hook is CHECK_FOR_INTERRUPTS().  Everything the
+ * core allocates belongs to a memory context, so a longjmp out of the core
+ * leaks nothing.  Copy it and set ctx for other contexts (sm_cache.c).
  */
 extern const SmEnv sm_pg_env;
 
@@ -29,14 +30,6 @@ extern int	sm_pg_sqlstate(SmErrCode code);
  * message when prefix is NULL.  Out-of-memory is reported as such.
  */
 extern void sm_pg_report(const SmError *err, const char *prefix) pg_attribute_noreturn();
-
-/*
- * Open the stored map in a sourcemap Datum; reports (ERROR) if it is
- * damaged.  The map and anything it hands out stay valid until sm_close or
- * the end of the current memory context.  Every SQL function reads maps
- * through here, so detoasting and caching policy live in one place.
- */
-extern SmMap *sm_pg_open(Datum d);
 
 /* A text value from UTF-8 bytes, converted to the database encoding. */
 extern text *sm_pg_text(const char *utf8, size_t len);

@@ -3,6 +3,7 @@
  * sourcemap_info (header fields and counts), sourcemap_debug_id, and
  * sourcemap_source_content by index or by source name.
  */
+#include "sm_cache.h"
 #include "sm_pg.h"
 
 #include "access/htup_details.h"
@@ -13,16 +14,6 @@ PG_FUNCTION_INFO_V1(sourcemap_info);
 PG_FUNCTION_INFO_V1(sourcemap_debug_id);
 PG_FUNCTION_INFO_V1(sourcemap_source_content_idx);
 PG_FUNCTION_INFO_V1(sourcemap_source_content_name);
-
-/* Header fields and counts of m. */
-static void
-map_info(SmMap *m, SmInfo *info)
-{
-	SmError		err = {0};
-
-	if (!sm_info(m, info, &err))
-		sm_pg_report(&err, "could not read sourcemap");
-}
 
 /* A string field as a text Datum (or null). */
 static Datum
@@ -52,43 +43,42 @@ Datum
 sourcemap_info(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
-	SmMap	   *m;
-	SmInfo		info;
+	SmPgMap    *pm;
+	const SmInfo *info;
 	Datum		values[10];
 	bool		nulls[10] = {0};
+	HeapTuple	tuple;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	m = sm_pg_open(PG_GETARG_DATUM(0));
-	map_info(m, &info);
+	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	info = &pm->info;
 
 	values[0] = Int32GetDatum(3);	/* the only source map version accepted */
-	values[1] = str_datum(&info.file, &nulls[1]);
-	values[2] = str_datum(&info.source_root, &nulls[2]);
-	values[3] = debug_id_datum(&info, &nulls[3]);
-	values[4] = Int64GetDatum((int64) info.segments);
-	values[5] = Int32GetDatum((int32) info.generated_lines);
-	values[6] = Int32GetDatum((int32) info.sources);
-	values[7] = Int32GetDatum((int32) info.names);
-	values[8] = Int32GetDatum((int32) info.stored_bytes);
-	values[9] = Int32GetDatum((int32) info.format_version);
-	sm_close(m);
-
+	values[1] = str_datum(&info->file, &nulls[1]);
+	values[2] = str_datum(&info->source_root, &nulls[2]);
+	values[3] = debug_id_datum(info, &nulls[3]);
+	values[4] = Int64GetDatum((int64) info->segments);
+	values[5] = Int32GetDatum((int32) info->generated_lines);
+	values[6] = Int32GetDatum((int32) info->sources);
+	values[7] = Int32GetDatum((int32) info->names);
+	values[8] = Int32GetDatum((int32) info->stored_bytes);
+	values[9] = Int32GetDatum((int32) info->format_version);
 	tupdesc = BlessTupleDesc(tupdesc);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	tuple = heap_form_tuple(tupdesc, values, nulls);
+	sm_pg_close(pm);
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 
 Datum
 sourcemap_debug_id(PG_FUNCTION_ARGS)
 {
-	SmMap	   *m = sm_pg_open(PG_GETARG_DATUM(0));
-	SmInfo		info;
+	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
 	bool		isnull;
 	Datum		d;
 
-	map_info(m, &info);
-	sm_close(m);
-	d = debug_id_datum(&info, &isnull);
+	d = debug_id_datum(&pm->info, &isnull);
+	sm_pg_close(pm);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(d);
@@ -96,7 +86,7 @@ sourcemap_debug_id(PG_FUNCTION_ARGS)
 
 /* sourcesContent of source idx as text; NULL when it has none. */
 static Datum
-content_datum(FunctionCallInfo fcinfo, SmMap *m, uint32 idx)
+content_datum(FunctionCallInfo fcinfo, SmPgMap *pm, uint32 idx)
 {
 	SmError		err = {0};
 	char	   *s;
@@ -104,16 +94,16 @@ content_datum(FunctionCallInfo fcinfo, SmMap *m, uint32 idx)
 	bool		isnull;
 	text	   *t;
 
-	if (!sm_source_content(m, idx, &s, &len, &isnull, &err))
+	if (!sm_source_content(pm->map, idx, &s, &len, &isnull, &err))
 		sm_pg_report(&err, "could not read sourcemap source content");
 	if (isnull)
 	{
-		sm_close(m);
+		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
 	t = sm_pg_text(s, len);
 	pfree(s);
-	sm_close(m);
+	sm_pg_close(pm);
 	PG_RETURN_TEXT_P(t);
 }
 
@@ -125,16 +115,14 @@ Datum
 sourcemap_source_content_idx(PG_FUNCTION_ARGS)
 {
 	uint32		idx = sm_pg_nonneg(PG_GETARG_INT32(1), "source index");
-	SmMap	   *m = sm_pg_open(PG_GETARG_DATUM(0));
-	SmInfo		info;
+	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
 
-	map_info(m, &info);
-	if (idx >= info.sources)
+	if (idx >= pm->info.sources)
 	{
-		sm_close(m);
+		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
-	return content_datum(fcinfo, m, idx);
+	return content_datum(fcinfo, pm, idx);
 }
 
 /* By name: the first source whose resolved or raw name matches; NULL if none. */
@@ -142,20 +130,20 @@ Datum
 sourcemap_source_content_name(PG_FUNCTION_ARGS)
 {
 	text	   *name = PG_GETARG_TEXT_PP(1);
-	SmMap	   *m = sm_pg_open(PG_GETARG_DATUM(0));
+	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
 	SmError		err = {0};
 	const char *s;
 	size_t		len;
 	uint32		idx;
 
 	s = sm_pg_to_utf8(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &len);
-	idx = sm_find_source(m, s, len, &err);
+	idx = sm_find_source(pm->map, s, len, &err);
 	if (idx == SM_NONE)
 	{
 		if (err.code != SM_OK)
 			sm_pg_report(&err, "could not read sourcemap sources");
-		sm_close(m);
+		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
-	return content_datum(fcinfo, m, idx);
+	return content_datum(fcinfo, pm, idx);
 }

@@ -4,6 +4,7 @@
  * send/recv pair, the casts from text, json and jsonb, and
  * sourcemap_is_valid().  Parsing, validation and encoding are the core's.
  */
+#include "sm_cache.h"
 #include "sm_pg.h"
 
 #include "libpq/pqformat.h"
@@ -74,15 +75,16 @@ sourcemap_in(PG_FUNCTION_ARGS)
 Datum
 sourcemap_out(PG_FUNCTION_ARGS)
 {
-	SmMap	   *m = sm_pg_open(PG_GETARG_DATUM(0));
+	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
+	bool		cached = pm->entry != NULL;
 	SmError		err = {0};
 	char	   *json = NULL;
 	size_t		len = 0;
 	char	   *res;
 
-	if (!sm_to_json(m, 0, &json, &len, &err))
+	if (!sm_to_json(pm->map, 0, &json, &len, &err))
 		sm_pg_report(&err, "could not output sourcemap");
-	sm_close(m);
+	sm_pg_close(pm);
 	if (len > MaxAllocSize - 1)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -93,10 +95,11 @@ sourcemap_out(PG_FUNCTION_ARGS)
 		if (res != json)
 			PG_RETURN_CSTRING(res);
 	}
-	/* the core does not promise a terminator */
+	/* a cached map allocates in the cache's memory: move the text out */
+	if (!cached)
+		PG_RETURN_CSTRING(json);
 	res = palloc(len + 1);
-	memcpy(res, json, len);
-	res[len] = '\0';
+	memcpy(res, json, len + 1);
 	pfree(json);
 	PG_RETURN_CSTRING(res);
 }

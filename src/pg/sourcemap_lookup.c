@@ -1,14 +1,21 @@
 /*
- * sourcemap_lookup.c -- sourcemap_lookup(map, line, col, bias): one
- * generated position to one original position (a sourcemap_position row),
- * or NULL when the bias selects no segment or a 1-field segment.
+ * sourcemap_lookup.c -- generated position to original position:
+ * sourcemap_lookup(map, line, col, bias) for one position (a
+ * sourcemap_position row, or NULL when the bias selects no segment or a
+ * 1-field segment), and sourcemap_lookup(map, lines[], cols[], bias) for a
+ * batch (one row per element, in order).
  */
+#include "sm_cache.h"
 #include "sm_pg.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 PG_FUNCTION_INFO_V1(sourcemap_lookup);
+PG_FUNCTION_INFO_V1(sourcemap_lookup_batch);
 
 /* The SmBias named by the SQL bias argument; ERROR 22023 for anything else. */
 static SmBias
@@ -34,15 +41,51 @@ parse_bias(text *t)
 	pg_unreachable();
 }
 
-/* An original coordinate as int4; the core keeps them within 0..2^31-1. */
-static Datum
-coord_datum(uint32 v)
+/*
+ * Look up one position; on a mapped segment fill source, line, col, name,
+ * ignored into values/nulls (5 slots) and return true.
+ */
+static bool
+resolve(SmPgMap *pm, uint32 line, uint32 col, SmBias bias, Datum *values, bool *nulls)
 {
-	if (v > PG_INT32_MAX)
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("original position %u does not fit in integer", v));
-	return Int32GetDatum((int32) v);
+	SmMapping	mp;
+	SmError		err = {0};
+	int			r = sm_lookup(pm->map, line, col, bias, &mp, &err);
+
+	if (r < 0)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	if (r == 0 || mp.source == SM_NONE)
+		return false;
+	values[0] = sm_pg_source_datum(pm, mp.source, &nulls[0]);
+	values[1] = Int32GetDatum((int32) mp.orig_line);
+	values[2] = Int32GetDatum((int32) mp.orig_col);
+	nulls[1] = nulls[2] = false;
+	if (mp.name == SM_NONE)
+		nulls[3] = true;
+	else
+		values[3] = sm_pg_name_datum(pm, mp.name, &nulls[3]);
+	values[4] = BoolGetDatum(sm_source_ignored(pm->map, mp.source));
+	nulls[4] = false;
+	return true;
+}
+
+/* The blessed sourcemap_position descriptor, kept per call site. */
+static TupleDesc
+position_desc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	desc = fcinfo->flinfo->fn_extra;
+
+	if (desc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = desc;
+	}
+	return desc;
 }
 
 Datum
@@ -51,54 +94,79 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
 	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
 	SmBias		bias = parse_bias(PG_GETARG_TEXT_PP(3));
-	TupleDesc	tupdesc;
-	SmMap	   *m;
-	SmMapping	mp;
-	SmError		err = {0};
+	TupleDesc	desc = position_desc(fcinfo);
+	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
 	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
-	char	   *src;
-	uint32_t	src_len;
-	bool		src_null;
-	int			r;
+	bool		nulls[5];
+	HeapTuple	tuple;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-
-	m = sm_pg_open(PG_GETARG_DATUM(0));
-	r = sm_lookup(m, line, col, bias, &mp, &err);
-	if (r < 0)
-		sm_pg_report(&err, "sourcemap lookup failed");
-	if (r == 0 || mp.source == SM_NONE)
+	if (!resolve(pm, line, col, bias, values, nulls))
 	{
-		sm_close(m);
+		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
+	tuple = heap_form_tuple(desc, values, nulls);
+	sm_pg_close(pm);
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
 
-	if (!sm_source_resolved(m, mp.source, &src, &src_len, &src_null, &err))
-		sm_pg_report(&err, "sourcemap lookup failed");
-	if (src_null)
-		nulls[0] = true;
-	else
-		values[0] = PointerGetDatum(sm_pg_text(src, src_len));
-	values[1] = coord_datum(mp.orig_line);
-	values[2] = coord_datum(mp.orig_col);
-	if (mp.name == SM_NONE)
-		nulls[3] = true;
-	else
+/* Elements of a one-dimensional int4 array (NULLs allowed); name for errors. */
+static void
+int_array(ArrayType *a, const char *name, Datum **elems, bool **nulls, int *n)
+{
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("%s must be a one-dimensional array", name));
+	deconstruct_array(a, INT4OID, sizeof(int32), true, TYPALIGN_INT, elems, nulls, n);
+}
+
+/*
+ * The batch form: element i of lines and cols is one frame.  Every frame
+ * gives a row (ord = i + 1, the array position); a frame with a NULL
+ * coordinate or without a mapping has NULL columns.
+ */
+Datum
+sourcemap_lookup_batch(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	SmBias		bias = parse_bias(PG_GETARG_TEXT_PP(3));
+	Datum	   *lines,
+			   *cols;
+	bool	   *line_nulls,
+			   *col_nulls;
+	int			nlines,
+				ncols;
+	SmPgMap    *pm;
+
+	int_array(PG_GETARG_ARRAYTYPE_P(1), "lines", &lines, &line_nulls, &nlines);
+	int_array(PG_GETARG_ARRAYTYPE_P(2), "cols", &cols, &col_nulls, &ncols);
+	if (nlines != ncols)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("lines and cols must have the same length, got %d and %d", nlines, ncols));
+	for (int i = 0; i < nlines; i++)
 	{
-		SmStr		name;
-
-		if (!sm_name(m, mp.name, &name, &err))
-			sm_pg_report(&err, "sourcemap lookup failed");
-		if (name.isnull)
-			nulls[3] = true;
-		else
-			values[3] = PointerGetDatum(sm_pg_text(name.ptr, name.len));
+		if (!line_nulls[i])
+			sm_pg_nonneg(DatumGetInt32(lines[i]), "line");
+		if (!col_nulls[i])
+			sm_pg_nonneg(DatumGetInt32(cols[i]), "column");
 	}
-	values[4] = BoolGetDatum(sm_source_ignored(m, mp.source));
-	sm_close(m);
+	InitMaterializedSRF(fcinfo, 0);
+	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	for (int i = 0; i < nlines; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false, true, true, true, true, true};
 
-	tupdesc = BlessTupleDesc(tupdesc);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		values[0] = Int32GetDatum(i + 1);
+		if (!line_nulls[i] && !col_nulls[i])
+			resolve(pm, (uint32) DatumGetInt32(lines[i]), (uint32) DatumGetInt32(cols[i]), bias,
+					values + 1, nulls + 1);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	sm_pg_close(pm);
+	return (Datum) 0;
 }

@@ -1,0 +1,378 @@
+/*
+ * sm_cache.c -- open stored maps for SQL functions: slice reads of TOASTed
+ * values, a per-backend LRU cache of opened maps, and the text Datums made
+ * from a map's strings.  See sm_cache.h.
+ */
+#include "sm_cache.h"
+#include "sm_format.h"
+#include "sm_pg.h"
+
+#include "access/detoast.h"
+#include "access/xact.h"
+#include "lib/ilist.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+/* sourcemap.cache_size, in kB; 0 turns the cache off */
+static int	cache_size_kb = 65536;
+
+typedef struct SmCacheKey
+{
+	Oid			toastrelid;
+	Oid			valueid;
+} SmCacheKey;
+
+/* Reads slices of one TOASTed value into a memory context. */
+typedef struct SliceReader
+{
+	struct varlena *pointer;	/* the TOAST pointer of the current call */
+	MemoryContext cxt;
+} SliceReader;
+
+typedef struct SmCacheEntry
+{
+	SmCacheKey	key;			/* hash key: must be first */
+	SmPgMap		pm;
+	SliceReader *reader;		/* in pm.cxt, like the map's SmEnv */
+	uint8		header[SM_HEADER_SIZE];
+	TimestampTz checked;		/* start of the statement that last checked the header */
+	Size		bytes;			/* memory of pm.cxt when last released */
+	bool		in_use;			/* between sm_pg_open and sm_pg_close */
+	dlist_node	lru;			/* head = most recently used */
+} SmCacheEntry;
+
+static HTAB *cache;
+static MemoryContext cache_cxt;
+static dlist_head lru = DLIST_STATIC_INIT(lru);
+static Size cache_bytes;
+static SmCacheStats stats;
+
+void
+sm_cache_init(void)
+{
+	DefineCustomIntVariable("sourcemap.cache_size",
+							"Memory for opened source maps kept per backend.",
+							"Maps read from TOAST are kept open, with the parts decoded so far, "
+							"up to this much memory per backend; 0 disables the cache.",
+							&cache_size_kb,
+							65536, 0, MAX_KILOBYTES,
+							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("sourcemap");
+}
+
+static Size
+cache_limit(void)
+{
+	return (Size) cache_size_kb * 1024;
+}
+
+/* SmFetchFn over a TOASTed value: one detoast slice per request. */
+static const uint8_t *
+fetch_slice(void *ctx, uint32_t off, uint32_t len, SmError *err)
+{
+	static const uint8_t empty[1];
+	SliceReader *r = ctx;
+	MemoryContext old;
+	struct varlena *s;
+
+	if (len == 0)
+		return empty;
+	old = MemoryContextSwitchTo(r->cxt);
+	s = detoast_attr_slice(r->pointer, (int32) off, (int32) len);
+	MemoryContextSwitchTo(old);
+	if (VARSIZE_ANY_EXHDR(s) != len)
+	{
+		sm_fail(err, SM_E_BINARY, "stored value is shorter than its header says");
+		return NULL;
+	}
+	return (const uint8_t *) VARDATA_ANY(s);
+}
+
+/* Fill in pm around an opened map; its Datum caches start empty. */
+static void
+pm_init(SmPgMap *pm, SmMap *map, MemoryContext cxt)
+{
+	SmError		err = {0};
+
+	memset(pm, 0, sizeof(*pm));
+	pm->map = map;
+	pm->cxt = cxt;
+	if (!sm_info(map, &pm->info, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+}
+
+static void
+evict(SmCacheEntry *e)
+{
+	MemoryContextDelete(e->pm.cxt);
+	dlist_delete(&e->lru);
+	cache_bytes -= e->bytes;
+	stats.evictions++;
+	hash_search(cache, &e->key, HASH_REMOVE, NULL);
+}
+
+/* Evict least recently used entries (not in use) until within the limit. */
+static void
+enforce_limit(void)
+{
+	dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+
+	while (node != NULL && cache_bytes > cache_limit())
+	{
+		SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
+
+		node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
+		if (!e->in_use)
+			evict(e);
+	}
+}
+
+/* Does the value's header still match the entry's?  (Value ids can be reused.) */
+static bool
+header_matches(SmCacheEntry *e, struct varlena *pointer)
+{
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	struct varlena *h;
+	bool		same;
+
+	if (e->checked == stmt)
+		return true;
+	h = detoast_attr_slice(pointer, 0, SM_HEADER_SIZE);
+	same = VARSIZE_ANY_EXHDR(h) == SM_HEADER_SIZE &&
+		memcmp(VARDATA_ANY(h), e->header, SM_HEADER_SIZE) == 0;
+	pfree(h);
+	if (same)
+		e->checked = stmt;
+	return same;
+}
+
+/*
+ * Open a TOASTed value through slices; the reader and the map's environment
+ * live in cxt, where the map allocates too.
+ */
+static SmMap *
+open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReader **reader)
+{
+	SmError		err = {0};
+	SliceReader *r = MemoryContextAlloc(cxt, sizeof(SliceReader));
+	SmEnv	   *env = MemoryContextAlloc(cxt, sizeof(SmEnv));
+	SmMap	   *m;
+
+	r->pointer = pointer;
+	r->cxt = cxt;
+	*env = sm_pg_env;
+	env->ctx = cxt;
+	m = sm_open(env, total, fetch_slice, r, &err);
+	if (m == NULL)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	*reader = r;
+	return m;
+}
+
+static SmPgMap *
+open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
+{
+	SmCacheEntry *e;
+	MemoryContext cxt;
+	SmMap	   *m;
+	SliceReader *reader;
+	const uint8 *h;
+	SmError		err = {0};
+
+	if (cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		cache_cxt = AllocSetContextCreate(TopMemoryContext, "sourcemap cache",
+										  ALLOCSET_SMALL_SIZES);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(SmCacheKey);
+		ctl.entrysize = sizeof(SmCacheEntry);
+		ctl.hcxt = cache_cxt;
+		cache = hash_create("sourcemap cache", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(cache, key, HASH_FIND, NULL);
+	/* an entry left in use was abandoned by an error: its state is suspect */
+	if (e != NULL && (e->in_use || !header_matches(e, pointer)))
+	{
+		evict(e);
+		e = NULL;
+	}
+	if (e != NULL)
+	{
+		stats.hits++;
+		e->reader->pointer = pointer;
+		e->in_use = true;
+		dlist_move_head(&lru, &e->lru);
+		return &e->pm;
+	}
+
+	/*
+	 * Miss: open in a context of our own, under the current one until the
+	 * open has succeeded, so that an error leaves nothing behind.
+	 */
+	stats.misses++;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
+	m = open_slices(pointer, cxt, total, &reader);
+	h = fetch_slice(reader, 0, SM_HEADER_SIZE, &err);
+	if (h == NULL)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	sm_set_block_cache(m, cache_limit() / 2);
+	MemoryContextSetParent(cxt, cache_cxt);
+
+	e = hash_search(cache, key, HASH_ENTER, NULL);
+	e->reader = reader;
+	memcpy(e->header, h, SM_HEADER_SIZE);
+	e->checked = GetCurrentStatementStartTimestamp();
+	e->bytes = 0;
+	e->in_use = true;
+	dlist_push_head(&lru, &e->lru);
+	pm_init(&e->pm, m, cxt);
+	e->pm.entry = e;
+	return &e->pm;
+}
+
+SmPgMap *
+sm_pg_open(Datum d)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	SmPgMap    *pm = palloc(sizeof(SmPgMap));
+	struct varlena *v;
+	SmError		err = {0};
+	SmMap	   *m;
+
+	if (VARATT_IS_EXTERNAL_ONDISK(raw))
+	{
+		struct varatt_external ve;
+
+		VARATT_EXTERNAL_GET_POINTER(ve, raw);
+		if (!VARATT_EXTERNAL_IS_COMPRESSED(ve))
+		{
+			uint32		total = (uint32) VARATT_EXTERNAL_GET_EXTSIZE(ve);
+
+			if (cache_size_kb > 0)
+			{
+				SmCacheKey	key = {ve.va_toastrelid, ve.va_valueid};
+
+				pfree(pm);
+				return open_cached(raw, &key, total);
+			}
+			else
+			{
+				SliceReader *unused;
+
+				pm_init(pm, open_slices(raw, CurrentMemoryContext, total, &unused),
+						CurrentMemoryContext);
+				return pm;
+			}
+		}
+	}
+	/* in memory, inline or compressed: the whole value */
+	v = PG_DETOAST_DATUM(d);
+	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v), VARSIZE(v) - VARHDRSZ, &err);
+	if (m == NULL)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	pm_init(pm, m, CurrentMemoryContext);
+	return pm;
+}
+
+void
+sm_pg_close(SmPgMap *pm)
+{
+	SmCacheEntry *e = pm->entry;
+
+	if (e == NULL)
+	{
+		sm_close(pm->map);
+		return;
+	}
+	e->in_use = false;
+	cache_bytes -= e->bytes;
+	e->bytes = MemoryContextMemAllocated(e->pm.cxt, true);
+	cache_bytes += e->bytes;
+	enforce_limit();
+}
+
+/* Allocate an entry's Datum arrays on first use. */
+static void
+alloc_datums(SmPgMap *pm, uint32 n, Datum **values, uint8 **state)
+{
+	*values = MemoryContextAllocExtended(pm->cxt, mul_size(Max(n, 1), sizeof(Datum)),
+										 MCXT_ALLOC_HUGE);
+	*state = MemoryContextAllocExtended(pm->cxt, Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
+
+Datum
+sm_pg_source_datum(SmPgMap *pm, uint32 idx, bool *isnull)
+{
+	if (idx >= pm->info.sources)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("corrupt sourcemap value: source %u out of range", idx));
+	if (pm->source_state == NULL)
+		alloc_datums(pm, pm->info.sources, &pm->source_text, &pm->source_state);
+	if (pm->source_state[idx] == 0)
+	{
+		SmError		err = {0};
+		SmStr		s;
+		const SmStr *root = &pm->info.source_root;
+
+		if (!sm_source(pm->map, idx, &s, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
+		if (s.isnull)
+			pm->source_state[idx] = 2;
+		else
+		{
+			MemoryContext old = MemoryContextSwitchTo(pm->cxt);
+			bool		slash = !root->isnull && root->len > 0 && root->ptr[root->len - 1] != '/';
+			size_t		rlen = root->isnull ? 0 : root->len;
+			char	   *buf = palloc(rlen + slash + s.len + 1);
+
+			memcpy(buf, root->ptr, rlen);
+			buf[rlen] = '/';
+			memcpy(buf + rlen + slash, s.ptr, s.len);
+			pm->source_text[idx] = PointerGetDatum(sm_pg_text(buf, rlen + slash + s.len));
+			pfree(buf);
+			MemoryContextSwitchTo(old);
+			pm->source_state[idx] = 1;
+		}
+	}
+	*isnull = pm->source_state[idx] == 2;
+	return *isnull ? (Datum) 0 : pm->source_text[idx];
+}
+
+Datum
+sm_pg_name_datum(SmPgMap *pm, uint32 idx, bool *isnull)
+{
+	if (idx >= pm->info.names)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("corrupt sourcemap value: name %u out of range", idx));
+	if (pm->name_state == NULL)
+		alloc_datums(pm, pm->info.names, &pm->name_text, &pm->name_state);
+	if (pm->name_state[idx] == 0)
+	{
+		SmError		err = {0};
+		SmStr		s;
+		MemoryContext old;
+
+		if (!sm_name(pm->map, idx, &s, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
+		old = MemoryContextSwitchTo(pm->cxt);
+		pm->name_text[idx] = PointerGetDatum(sm_pg_text(s.ptr, s.len));
+		MemoryContextSwitchTo(old);
+		pm->name_state[idx] = 1;
+	}
+	*isnull = false;
+	return pm->name_text[idx];
+}
+
+void
+sm_cache_stats(SmCacheStats *st)
+{
+	*st = stats;
+	st->entries = cache ? hash_get_num_entries(cache) : 0;
+	st->bytes = (int64) cache_bytes;
+}

@@ -1,0 +1,56 @@
+/*
+ * sm_cache.h -- opening stored maps for SQL functions: slice reads of
+ * TOASTed values and a per-backend LRU cache of opened maps.
+ *
+ * A map stored out of line is never detoasted whole.  Opening it reads the
+ * hot prefix (header, block index, string directories) as one slice; a
+ * lookup then reads one block and the string chunks it returns.  Opened maps
+ * are kept per backend, keyed by TOAST pointer and checked against the value's
+ * header once per statement, within sourcemap.cache_size, so a batch job that
+ * resolves many frames against a few maps decodes each part once.
+ */
+#ifndef SM_CACHE_H
+#define SM_CACHE_H
+
+#include "sm_compat.h"
+#include "sm_map.h"
+
+struct SmCacheEntry;
+
+/* An opened map and the text Datums made from it so far. */
+typedef struct SmPgMap
+{
+	SmMap	   *map;
+	SmInfo		info;			/* counts, file, sourceRoot */
+	MemoryContext cxt;			/* holds the map and the Datums below */
+	Datum	   *source_text;	/* resolved sources, made on first use */
+	uint8	   *source_state;	/* 0 not made, 1 made, 2 null */
+	Datum	   *name_text;
+	uint8	   *name_state;
+	struct SmCacheEntry *entry; /* NULL when not cached */
+} SmPgMap;
+
+/* Open the map in a sourcemap Datum (ERROR if damaged); pair with sm_pg_close. */
+extern SmPgMap *sm_pg_open(Datum d);
+extern void sm_pg_close(SmPgMap *pm);
+
+/* Resolved source idx / name idx as text Datums (valid until sm_pg_close). */
+extern Datum sm_pg_source_datum(SmPgMap *pm, uint32 idx, bool *isnull);
+extern Datum sm_pg_name_datum(SmPgMap *pm, uint32 idx, bool *isnull);
+
+/* Counters for sourcemap_cache_stats(). */
+typedef struct SmCacheStats
+{
+	int64		hits;
+	int64		misses;
+	int64		evictions;
+	int64		entries;
+	int64		bytes;
+} SmCacheStats;
+
+extern void sm_cache_stats(SmCacheStats *st);
+
+/* GUC setup, from _PG_init. */
+extern void sm_cache_init(void);
+
+#endif							/* SM_CACHE_H */
