@@ -701,7 +701,8 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 		!put_opt_string(b, &meta, &top->root, top->has_root && !is_index, "sourceRoot"))
 		goto done;
 
-	qsort(ig, nig, sizeof(uint32_t), cmp_u32);
+	if (nig > 1)
+		qsort(ig, nig, sizeof(uint32_t), cmp_u32);
 	for (size_t i = 0; i < nig; i++)
 		if (i == 0 || ig[i] != ig[i - 1])
 			nuniq++;
