@@ -10,7 +10,11 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 GLUE_SRCS   = $(sort $(wildcard src/pg/*.c))
 OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
-DATA        = $(wildcard sourcemap--*.sql)
+# sourcemap--0.1.0.sql and the step scripts are released as they are; the
+# current version's full script is built from them, so there is one source.
+EXTVERSION  = 0.2.0
+DATA        = sourcemap--0.1.0.sql $(wildcard sourcemap--*--*.sql)
+DATA_built  = sourcemap--$(EXTVERSION).sql
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
@@ -25,6 +29,9 @@ include $(PGXS)
 
 # Every glue and core object depends on the headers it may include.
 $(OBJS): $(wildcard src/core/*.h src/pg/*.h)
+
+sourcemap--$(EXTVERSION).sql: sourcemap--0.1.0.sql sourcemap--0.1.0--0.2.0.sql
+	cat $^ > $@
 
 .PHONY: unittest
 unittest:

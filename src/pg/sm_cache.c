@@ -8,6 +8,7 @@
 #include "sm_pg.h"
 
 #include "access/detoast.h"
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "lib/ilist.h"
 #include "utils/guc.h"
@@ -252,6 +253,8 @@ sm_pg_open(Datum d)
 		{
 			uint32		total = (uint32) VARATT_EXTERNAL_GET_EXTSIZE(ve);
 
+			if (cache_size_kb == 0 && cache_bytes > 0)
+				enforce_limit();	/* the cache was just turned off */
 			if (cache_size_kb > 0)
 			{
 				SmCacheKey	key = {ve.va_toastrelid, ve.va_valueid};
@@ -375,4 +378,27 @@ sm_cache_stats(SmCacheStats *st)
 	*st = stats;
 	st->entries = cache ? hash_get_num_entries(cache) : 0;
 	st->bytes = (int64) cache_bytes;
+}
+
+PG_FUNCTION_INFO_V1(sourcemap_cache_stats);
+
+/* sourcemap_cache_stats(): this backend's cache counters as one row. */
+Datum
+sourcemap_cache_stats(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	SmCacheStats st;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	sm_cache_stats(&st);
+	values[0] = Int64GetDatum(st.hits);
+	values[1] = Int64GetDatum(st.misses);
+	values[2] = Int64GetDatum(st.evictions);
+	values[3] = Int64GetDatum(st.entries);
+	values[4] = Int64GetDatum(st.bytes);
+	desc = BlessTupleDesc(desc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
