@@ -1,0 +1,84 @@
+/*
+ * sm_scopes.h -- named generated ranges, and resolving the names the
+ * JavaScript scanner found through a source map.
+ *
+ * Why: there are two ways to know the original name of the function
+ * around a generated position.  A map with the ECMA-426 `scopes` field
+ * says it (sm_scopes_field.h); otherwise the generated code is scanned
+ * (sm_jsscan.h) and the identifiers naming each function are mapped back
+ * to their original names.  Both produce the same thing, an SmScopeList:
+ * generated ranges, each with a function name or marked anonymous, which
+ * sm_scopetab.h turns into the compact table stored in the value.
+ *
+ * Name resolution (sm_scopes_resolve), per identifier of a scanned name,
+ * following Sentry's js-source-scopes (NameResolver) and what generators
+ * actually emit:
+ *   1. the segment starting exactly at the identifier (SM_BIAS_EXACT), else
+ *      the segment just before it on the same line if it starts at most one
+ *      column earlier ("exact-ish");
+ *   2. that segment's `names` entry, if it has one;
+ *   3. else the segment right before it, if it maps to the same original
+ *      position and has a name (TypeScript puts the function's name on the
+ *      `function` keyword);
+ *   4. else the segment starting exactly at the end of the identifier, if
+ *      it has a name (terser/webpack put a private method's name on `(`);
+ *   5. else the identifier as written in the generated code.
+ * Fixed text and string or number keys are kept as written.
+ */
+#ifndef SM_SCOPES_H
+#define SM_SCOPES_H
+
+#include "sm_buf.h"
+#include "sm_jsscan.h"
+#include "sm_map.h"
+
+/* Longest stored function name in bytes (longer ones are cut at a character boundary). */
+#define SM_SCOPE_NAME_MAX 1024
+
+typedef struct SmScopeRange
+{
+	uint32_t	start_line;		/* generated, 0-based; columns in UTF-16 units */
+	uint32_t	start_col;
+	uint32_t	end_line;		/* exclusive */
+	uint32_t	end_col;
+	uint32_t	name_off;		/* name: text.data[name_off .. name_off + name_len) */
+	uint32_t	name_len;
+	bool		anonymous;		/* a function without a name (name_len is 0) */
+} SmScopeRange;
+
+typedef struct SmScopeList
+{
+	SmScopeRange *ranges;		/* in the order added */
+	uint32_t	count;
+	uint32_t	cap;
+	SmBuf		text;			/* the names, back to back */
+	const SmEnv *env;
+	SmError    *err;
+} SmScopeList;
+
+void		sm_scope_list_init(SmScopeList *list, const SmEnv *env, SmError *err);
+void		sm_scope_list_free(SmScopeList *list);
+
+/*
+ * Add a range.  A name that is empty or not valid text (UTF-8 without NUL)
+ * makes the range anonymous; a name longer than SM_SCOPE_NAME_MAX is cut.
+ */
+bool		sm_scope_list_add(SmScopeList *list, uint32_t start_line, uint32_t start_col,
+							  uint32_t end_line, uint32_t end_col, const char *name,
+							  size_t len, bool anonymous);
+
+/*
+ * Resolve every scope of scan (made from the generated code of map) and
+ * append it to out, in scan order.  Anonymous scopes stay anonymous.
+ */
+bool		sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out,
+							  SmError *err);
+
+/*
+ * Resolve one IDENT part: *name is the original name (valid until
+ * sm_close) and 1 is returned, or 0 when the map gives none, -1 on error.
+ */
+int			sm_scopes_resolve_ident(SmMap *map, const SmJsPart *part, SmStr *name,
+									SmError *err);
+
+#endif							/* SM_SCOPES_H */
