@@ -47,7 +47,8 @@ typedef struct SmLineIndex
 	uint32_t	nlines;
 	SmLineRule	rule;
 	size_t		text_len;
-	uint32_t   *starts;			/* nlines + 1: line i is [starts[i], starts[i+1]) less its terminator */
+	/* nlines + 1 offsets: line i is [starts[i], starts[i+1]) less its terminator */
+	uint32_t   *starts;
 } SmLineIndex;
 
 /* Split text into lines (texts of 4 GB or more are SM_E_LIMIT). */

@@ -132,9 +132,10 @@ stream_end(Inflate *st, const uint8_t *data, size_t len)
 	if (st->kind == SM_COMP_GZIP && rest >= 2 &&
 		data[st->in_pos] == 0x1f && data[st->in_pos + 1] == 0x8b)
 	{
-		if (inflateReset(&st->zs) != Z_OK)
-			return sm_fail(st->err, SM_E_NOMEM, "could not reset zlib"), -1;
-		return 1;
+		if (inflateReset(&st->zs) == Z_OK)
+			return 1;
+		sm_fail(st->err, SM_E_NOMEM, "could not reset zlib");
+		return -1;
 	}
 	sm_fail(st->err, SM_E_SYNTAX, "%zu trailing bytes after the %s data ending at input byte %zu",
 			rest, sm_compression_name(st->kind), st->in_pos);

@@ -122,6 +122,14 @@ sort_entries(RevEntry *e, size_t n, RevCmp cmp, const SmEnv *env, SmError *err)
 	return true;
 }
 
+/* The error for a source index that is not below nsources. */
+static bool
+source_out_of_range(SmError *err, uint32_t source, uint32_t nsources)
+{
+	return sm_fail(err, SM_E_ARGUMENT,
+				   "source index %u is out of range (the map has %u sources)", source, nsources);
+}
+
 /* The number of sources, checking that `source` is one of them. */
 static bool
 check_source(SmMap *m, uint32_t source, uint32_t *nsources, SmError *err)
@@ -132,8 +140,7 @@ check_source(SmMap *m, uint32_t source, uint32_t *nsources, SmError *err)
 		return false;
 	*nsources = info.sources;
 	if (source >= info.sources)
-		return sm_fail(err, SM_E_ARGUMENT, "source index %u is out of range (the map has %u sources)",
-					   source, info.sources);
+		return source_out_of_range(err, source, info.sources);
 	return true;
 }
 
@@ -339,8 +346,7 @@ sm_reverse_index_lookup(const SmReverseIndex *ix, uint32_t source, uint32_t line
 	*out = NULL;
 	*n = 0;
 	if (source >= ix->nsources)
-		return sm_fail(err, SM_E_ARGUMENT, "source index %u is out of range (the map has %u sources)",
-					   source, ix->nsources);
+		return source_out_of_range(err, source, ix->nsources);
 	first = lower_bound(ix, source, line, has_col ? col : 0);
 	if (first == ix->n)
 		return true;

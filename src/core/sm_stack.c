@@ -417,7 +417,8 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 		if (!parse_line(trim(line), &f))
 			continue;
 		if (span_len(line) > max_line)
-			return sm_fail(err, SM_E_LIMIT, "stack frame %u is %zu bytes long, more than the limit of %zu",
+			return sm_fail(err, SM_E_LIMIT,
+						   "stack frame %u is %zu bytes long, more than the limit of %zu",
 						   nframes, span_len(line), max_line);
 		if (nframes >= max_frames)
 			return sm_fail(err, SM_E_LIMIT, "stack trace has more than %u frames", max_frames);

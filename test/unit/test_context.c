@@ -77,6 +77,7 @@ expect_lines(const char *text, SmLineRule rule, uint32_t nlines, const char *joi
 	sm_line_index_free(&sm_malloc_env, idx);
 }
 
+/* Which byte sequences end a line, and how texts split under each rule. */
 static void
 test_terminators(void)
 {
@@ -131,6 +132,7 @@ test_terminators(void)
 	expect_lines("caf\xc3\xa9\n\xf0\x9f\x98\x80!\n", SM_LINES_JS, 2, "caf\xc3\xa9|\xf0\x9f\x98\x80!");
 }
 
+/* UTF-16 lengths and column-to-byte offsets, invalid UTF-8 included. */
 static void
 test_utf16(void)
 {
@@ -341,6 +343,7 @@ expect_window(const char *what, const SmContext *ctx, uint32_t first, uint32_t n
 	}
 }
 
+/* The pre/line/post window in the middle and at both ends of a text. */
 static void
 test_context(void)
 {

@@ -213,6 +213,7 @@ expect_fail(const char *what, const uint8_t *in, size_t len, SmCompression kind,
 	tu_check(&counts, out == NULL && out_len == 0, "%s: outputs not cleared on error", what);
 }
 
+/* Magic-byte detection, and no JSON start mistaken for compression. */
 static void
 test_detect(void)
 {
@@ -504,6 +505,7 @@ test_damage(void)
 	free(z);
 }
 
+/* Preset dictionaries, wrong kinds, bad bounds, and the malloc environment. */
 static void
 test_arguments(void)
 {

@@ -69,6 +69,7 @@ expect_debug_id(const char *what, const char *src, const char *want)
 	}
 }
 
+/* Each rule of the specification's scan, one case at a time. */
 static void
 test_url_rules(void)
 {
@@ -145,6 +146,7 @@ test_url_rules(void)
 	expect_url("in a string", "var s = \"\\\n//# sourceMappingURL=s.map\";", "s.map\";");
 }
 
+/* MatchSourceMapURL on its own. */
 static void
 test_match(void)
 {
@@ -165,6 +167,7 @@ test_match(void)
 			 len == 1, "match respects len");
 }
 
+/* The debugId comment: its form and the last-five-lines window. */
 static void
 test_debug_id(void)
 {

@@ -228,6 +228,7 @@ expect_both(const char *what, SmMap *m, const SmReverseIndex *ix, uint32_t src, 
 #define EXPECT_NONE(what, src, line, has_col, col) \
 	expect_both(what, tm.map, ix, src, line, has_col, col, NULL, 0)
 
+/* A hand-made map with every case of the semantics spelled out. */
 static void
 test_cases(void)
 {

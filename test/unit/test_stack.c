@@ -88,6 +88,7 @@ expect_frames(const char *what, const char *stack, const Want *want, size_t nwan
 
 #define MAIN "https://app.example.com/static/js/main.3f2a1c.js"
 
+/* Chrome: named, anonymous, constructor, async, native, eval and aliased frames. */
 static void
 test_chrome(void)
 {
@@ -118,6 +119,7 @@ test_chrome(void)
 		   {NULL, "<anonymous>", NOPOS, NOPOS, 0});
 }
 
+/* Node: node: URLs, Windows paths with spaces and parentheses, nested eval. */
 static void
 test_node(void)
 {
@@ -151,6 +153,7 @@ test_node(void)
 		   {"Object.<anonymous>", "/srv/app/dist/server.js", 1, 7, 0});
 }
 
+/* Old Edge (Chakra): three-space indent, names with spaces, CRLF. */
 static void
 test_edge_legacy(void)
 {
@@ -165,6 +168,7 @@ test_edge_legacy(void)
 		   {"Global code", "http://example.com/index.html", 12, 3, 0});
 }
 
+/* Firefox: anonymous, async causes, eval locations, odd URL schemes. */
 static void
 test_firefox(void)
 {
@@ -197,6 +201,7 @@ test_firefox(void)
 		   {"Foo</this.bar", "blob:https://app.example.com/6c1f-42", 5, 11, 0});
 }
 
+/* Safari and old Safari: native code, "global code", bare locations. */
 static void
 test_safari(void)
 {
@@ -301,6 +306,7 @@ stop_at_third(void *ctx, const SmFrame *frame, SmError *err)
 	return true;
 }
 
+/* The frame and line limits, and a callback that stops the parse. */
 static void
 test_limits(void)
 {
