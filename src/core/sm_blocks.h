@@ -9,9 +9,13 @@
 #include "sm_buf.h"
 #include "sm_map.h"
 
-/* Segments per block; a block ends at the first new position past this. */
+/*
+ * Segments per block; a block ends at the first new position past this.
+ * Larger blocks deflate better, smaller ones are quicker to decode on a cold
+ * lookup; bench/README.md has the curve this knee was taken from.
+ */
 #ifndef SM_BLOCK_SEGMENTS
-#define SM_BLOCK_SEGMENTS 256
+#define SM_BLOCK_SEGMENTS 1024
 #endif
 /* zlib level for mapping blocks and string chunks */
 /* deflate window for blocks and string chunks, which are a few KB each */
@@ -20,9 +24,30 @@
 #define SM_BLOCK_ZLEVEL 6
 #endif
 
+/*
+ * A block stores each field in a stream of its own (headers, line steps,
+ * source, original line, original column and name deltas), which deflates
+ * better than interleaved fields.  The writer also keeps the original
+ * column deltas "predicted" from the generated column delta (code copied
+ * through unchanged moves both by the same amount) and stores whichever
+ * version has more zeros, saying which in the block's flags.
+ */
+enum
+{
+	SM_BS_HEAD, SM_BS_LINE, SM_BS_SOURCE, SM_BS_OLINE, SM_BS_OCOL, SM_BS_NAME,
+	SM_BLOCK_STREAMS,
+	SM_BS_OCOL_PRED = SM_BLOCK_STREAMS	/* writer only */
+};
+
+/* block flags (first uvarint of a raw block) */
+#define SM_BLOCK_OCOL_PREDICTED 1
+
 typedef struct SmBlockWriter
 {
-	SmBuf		raw;			/* the block being filled, uncompressed */
+	SmBuf		stream[SM_BLOCK_STREAMS + 1];	/* the block being filled, per field */
+	uint32_t	ocol_zeros;		/* zero deltas in SM_BS_OCOL ... */
+	uint32_t	pred_zeros;		/* ... and in SM_BS_OCOL_PRED */
+	SmBuf		raw;			/* the streams joined, uncompressed */
 	SmBuf		index;			/* BLOCK_INDEX section */
 	SmBuf		data;			/* BLOCKS section */
 	SmZ			z;
@@ -55,11 +80,14 @@ typedef struct SmBlockLimits
 } SmBlockLimits;
 
 /*
- * Decode `count` segments from raw into out, starting at (line, col).
- * Every value is checked: order, coordinates, indexes, exact length.
+ * Decode the segments of a block from raw into out, starting at (line,
+ * col); every value is checked: order, coordinates, indexes.  With stop
+ * NULL all `count` segments are decoded and the block must end exactly
+ * there.  Otherwise decoding ends after the first segment past *stop (a
+ * lookup needs nothing further); *decoded says how many are in out.
  */
 bool		sm_block_decode(const uint8_t *raw, size_t rawlen, uint32_t line, uint32_t col,
-							uint32_t count, const SmBlockLimits *lim, SmMapping *out,
-							SmError *err);
+							uint32_t count, const SmBlockLimits *lim, const SmMapping *stop,
+							SmMapping *out, uint32_t *decoded, SmError *err);
 
 #endif							/* SM_BLOCKS_H */

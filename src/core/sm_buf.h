@@ -85,6 +85,13 @@ sm_read_uvarint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
 	uint64_t	v = 0;
 	unsigned	shift = 0;
 
+	if (p < end && *p < 0x80)
+	{
+		/* most values fit in one byte */
+		*out = *p;
+		*pp = p + 1;
+		return true;
+	}
 	while (p < end)
 	{
 		uint8_t		c = *p++;

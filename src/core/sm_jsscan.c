@@ -1391,6 +1391,22 @@ stmt_start_after(const Tok *p)
 	}
 }
 
+/*
+ * Does a line break before t end a TypeScript type annotation (ASI)?  The
+ * previous token must be able to end a type (any word, `void` and `null`
+ * included) and t must be able to start a member or statement.
+ */
+static bool
+type_ends(const St *st, const Tok *t)
+{
+	const Tok  *p = &st->prev;
+	bool		ends = p->type == T_IDENT || p->type == T_STRING || p->type == T_NUM ||
+		(p->type == T_PUNCT && (p->punct == P_RPAREN || p->punct == P_RBRACK ||
+								p->punct == P_GT || p->punct == P_RBRACE));
+
+	return t->nl_before && ends && starts_statement(t);
+}
+
 /* Is token t a possible member head token (modifier or key)? */
 static bool
 is_head_token(const Tok *t)
@@ -1717,11 +1733,23 @@ pending_token(St *st, Frame *F, Tok *t)
 			if (F->pending == PD_FUNC_TYPE && (p == P_LPAREN || p == P_LBRACK))
 				return 0;		/* a bracketed type: its own frame, still pending */
 			if (F->pending == PD_FUNC_TYPE && p != P_SEMI && p != P_COMMA &&
-				p != P_RBRACE && p != P_RPAREN && p != P_RBRACK && !t->nl_before)
+				p != P_RBRACE && p != P_RPAREN && p != P_RBRACK && !type_ends(st, t))
 				return 1;
 			drop_pending(st, F);
 			return 0;
 		case PD_CLASS_HEAD:
+			if (F->angle > 0)
+			{
+				/* inside type arguments, e.g. `extends E<{ a: T }>` */
+				skip_angles(F, t);
+				return 1;
+			}
+			if (p == P_LT)
+			{
+				F->angle = 1;
+				F->pd_first = false;
+				return 1;
+			}
 			if (p == P_LBRACE)
 			{
 				uint32_t	s = F->pd_scope;
@@ -1824,6 +1852,7 @@ start_class(St *st, Frame *F, const Tok *t)
 	F->pd_start_tok = t->idx;
 	F->pd_named = false;
 	F->pd_first = true;
+	F->angle = 0;
 	F->pd_decl = stmt_start_after(&st->prev);
 	return true;
 }
@@ -1986,10 +2015,11 @@ handle(St *st, Tok *t)
 		close_arrows(st, st->depth, false, 0);
 		F->ternary = 0;
 		if (F->kind == F_CLASS &&
-			(F->mstate == MS_VALUE || F->mstate == MS_TYPE ||
-			 (F->mstate == MS_KEY && !head_is_modifier(F))))
+			(F->mstate == MS_VALUE || (F->mstate == MS_KEY && !head_is_modifier(F))))
 			F->mstate = MS_START;
 	}
+	if (F->kind == F_CLASS && F->mstate == MS_TYPE && type_ends(st, t))
+		F->mstate = MS_START;
 
 	if (F->pending != PD_NONE)
 	{

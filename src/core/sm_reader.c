@@ -431,9 +431,14 @@ block_target(SmMap *m, uint32_t b, uint32_t count, SmError *err)
 	return m->scratch;
 }
 
-/* Make block b the current one, decoding it unless it is kept. */
+/*
+ * Make block b the current one, decoding it unless it is kept.  A lookup
+ * passes its position as stop: unless the block is going to be kept, only
+ * the segments up to the first one past it are decoded, and the block does
+ * not stay current.
+ */
 static bool
-load_block(SmMap *m, uint32_t b, SmError *err)
+load_block(SmMap *m, uint32_t b, const SmMapping *stop, SmError *err)
 {
 	const uint8_t *e = m->block_index + (size_t) b * SM_BI_SIZE;
 	uint32_t	off = sm_get32(e + SM_BI_OFFSET);
@@ -446,6 +451,7 @@ load_block(SmMap *m, uint32_t b, SmError *err)
 	const uint8_t *raw;
 	SmMapping  *dst;
 	SmBlockLimits lim;
+	uint32_t	decoded;
 
 	if (m->cur_block == b)
 		return true;
@@ -480,8 +486,10 @@ load_block(SmMap *m, uint32_t b, SmError *err)
 	lim.nsources = m->nsources;
 	lim.nnames = m->nnames;
 	lim.nlines = m->nlines;
+	if (dst != m->scratch)
+		stop = NULL;			/* a kept block is decoded whole */
 	if (!sm_block_decode(raw, rawlen, sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL),
-						 count, &lim, dst, err))
+						 count, &lim, stop, dst, &decoded, err))
 	{
 		if (m->kept && m->kept[b] == dst)
 		{
@@ -492,8 +500,8 @@ load_block(SmMap *m, uint32_t b, SmError *err)
 		return false;
 	}
 	m->segs = dst;
-	m->nsegs = count;
-	m->cur_block = b;
+	m->nsegs = decoded;
+	m->cur_block = decoded == count ? b : UINT32_MAX;
 	return true;
 }
 
@@ -554,19 +562,23 @@ sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out, Sm
 {
 	int64_t		b = find_block(m, line, col);
 	uint32_t	i;
+	SmMapping	q;
+
+	q.gen_line = line;
+	q.gen_col = col;
 
 	if (b < 0)
 	{
 		/* before the first segment: only LUB can find one */
 		if (bias != SM_BIAS_LUB || m->nblocks == 0)
 			return 0;
-		if (!load_block(m, 0, err))
+		if (!load_block(m, 0, &q, err))
 			return -1;
 		i = 0;
 	}
 	else
 	{
-		if (!load_block(m, (uint32_t) b, err))
+		if (!load_block(m, (uint32_t) b, &q, err))
 			return -1;
 		i = upper_bound(m->segs, m->nsegs, line, col);	/* >= 1: block start <= q */
 		if (bias != SM_BIAS_LUB)
@@ -595,7 +607,7 @@ sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out, Sm
 			/* the next segment starts the next block */
 			if ((uint32_t) b + 1 >= m->nblocks)
 				return 0;
-			if (!load_block(m, (uint32_t) b + 1, err))
+			if (!load_block(m, (uint32_t) b + 1, &q, err))
 				return -1;
 			i = 0;
 		}
@@ -627,7 +639,7 @@ sm_iter_next(SmIter *it, SmMapping *out, SmError *err)
 
 	if (it->block >= m->nblocks)
 		return 0;
-	if (!load_block(m, it->block, err))
+	if (!load_block(m, it->block, NULL, err))
 		return -1;
 	*out = m->segs[it->pos++];
 	if (it->pos >= m->nsegs)
@@ -932,7 +944,7 @@ validate_blocks(SmMap *m, SmError *err)
 		sm_check_interrupts(m->env);
 		if (sm_get32(e + SM_BI_OFFSET) != expect_off)
 			return sm_fail(err, SM_E_BINARY, "mapping block %u is not where the previous one ends", b);
-		if (!load_block(m, b, err))
+		if (!load_block(m, b, NULL, err))
 			return false;
 		if (b > 0 && cmp_pos(m->segs[0].gen_line, m->segs[0].gen_col, last_line, last_col) <= 0)
 			return sm_fail(err, SM_E_BINARY, "mapping block %u does not follow block %u", b, b - 1);

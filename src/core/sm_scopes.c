@@ -89,18 +89,31 @@ name_of(SmMap *map, uint32_t idx, SmStr *name, SmError *err)
 	return name->isnull ? 0 : 1;
 }
 
+/* Is byte off of the scanned code JavaScript whitespace (a segment there maps no token)? */
+static bool
+space_at(const SmJsScan *scan, size_t off)
+{
+	char		c;
+
+	if (off >= scan->len)
+		return false;
+	c = scan->src[off];
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 int
-sm_scopes_resolve_ident(SmMap *map, const SmJsPart *part, SmStr *name, SmError *err)
+sm_scopes_resolve_ident(SmMap *map, const SmJsScan *scan, const SmJsPart *part, SmStr *name,
+						SmError *err)
 {
 	SmMapping	seg,
 				prev;
 	int			rc;
 
 	rc = sm_lookup(map, part->line, part->col, SM_BIAS_EXACT, &seg, err);
-	if (rc == 0)
+	if (rc == 0 && part->col > 0 && part->off > 0 && space_at(scan, part->off - 1))
 	{
-		rc = sm_lookup(map, part->line, part->col, SM_BIAS_GLB, &seg, err);
-		if (rc > 0 && !(seg.gen_line == part->line && seg.gen_col + 1 >= part->col))
+		rc = sm_lookup(map, part->line, part->col - 1, SM_BIAS_EXACT, &seg, err);
+		if (rc > 0 && seg.name == SM_NONE)
 			rc = 0;
 	}
 	if (rc < 0)
@@ -119,7 +132,8 @@ sm_scopes_resolve_ident(SmMap *map, const SmJsPart *part, SmStr *name, SmError *
 				return name_of(map, prev.name, name, err);
 		}
 	}
-	if (part->end_col > part->col)
+	if (part->end_col > part->col && (size_t) part->off + part->len < scan->len &&
+		scan->src[part->off + part->len] == '(')
 	{
 		rc = sm_lookup(map, part->line, part->end_col, SM_BIAS_EXACT, &seg, err);
 		if (rc < 0)
@@ -154,7 +168,7 @@ sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out, SmError *e
 			if (p->kind == SM_JSPART_IDENT)
 			{
 				SmStr		orig;
-				int			rc = sm_scopes_resolve_ident(map, p, &orig, err);
+				int			rc = sm_scopes_resolve_ident(map, scan, p, &orig, err);
 
 				if (rc < 0)
 				{

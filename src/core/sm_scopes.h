@@ -14,15 +14,19 @@
  * following Sentry's js-source-scopes (NameResolver) and what generators
  * actually emit:
  *   1. the segment starting exactly at the identifier (SM_BIAS_EXACT), else
- *      the segment just before it on the same line if it starts at most one
- *      column earlier ("exact-ish");
+ *      a named segment one column earlier when that column is whitespace
+ *      (old UglifyJS maps a function's name on the space before it);
+ *      Sentry accepts any segment one column earlier, but that one is
+ *      usually another token's (the `.` of `a.b`) and its name is wrong;
  *   2. that segment's `names` entry, if it has one;
  *   3. else the segment right before it, if it maps to the same original
  *      position and has a name (TypeScript puts the function's name on the
  *      `function` keyword);
- *   4. else the segment starting exactly at the end of the identifier, if
- *      it has a name (terser/webpack put a private method's name on `(`);
+ *   4. else, when the identifier is followed by `(`, the segment starting
+ *      there if it has a name (terser/webpack put a private method's name
+ *      on `(`; Sentry looks there after any identifier);
  *   5. else the identifier as written in the generated code.
+ * The rules were chosen by measuring them (bench/function_names.c).
  * Fixed text and string or number keys are kept as written.
  */
 #ifndef SM_SCOPES_H
@@ -75,10 +79,10 @@ bool		sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out,
 							  SmError *err);
 
 /*
- * Resolve one IDENT part: *name is the original name (valid until
+ * Resolve one IDENT part of scan: *name is the original name (valid until
  * sm_close) and 1 is returned, or 0 when the map gives none, -1 on error.
  */
-int			sm_scopes_resolve_ident(SmMap *map, const SmJsPart *part, SmStr *name,
-									SmError *err);
+int			sm_scopes_resolve_ident(SmMap *map, const SmJsScan *scan, const SmJsPart *part,
+									SmStr *name, SmError *err);
 
 #endif							/* SM_SCOPES_H */
