@@ -1,0 +1,175 @@
+/*
+ * fuzz_json.c -- source map JSON text -> sm_build, the text input path
+ * (sourcemap_in).
+ *
+ * For every input:
+ *   - sm_build either fails with a proper error (syntax, limit, or out of
+ *     memory only when an allocation was really refused) or returns bytes;
+ *   - built bytes pass sm_validate, and every read function gives checked
+ *     results on them (fz_exercise, strict): lookups with every bias at
+ *     positions derived from the input agree with a brute-force answer over
+ *     the iterated segments, all strings and contents are readable;
+ *   - round trip: sm_to_json of the value is valid JSON, sm_build of it
+ *     gives byte-identical stored bytes (the value is opened at a prefix
+ *     chosen by the input, so the varlena room changes nothing), and
+ *     sm_to_json of that is the same text again;
+ *   - the value is read either in place or through exact-size fetched
+ *     slices (the TOAST path), as the input's hash decides;
+ *   - for a quarter of the inputs, the build and then the reads are
+ *     repeated with one allocation failing: a clean error, no leak;
+ *   - every block allocated through the environment is freed.
+ *
+ * An input that starts like gzip or zlib goes through sm_inflate_doc first
+ * (a compressed .map in a bytea), then through the same checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "sm_inflate.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_build_error(const FzEnv *e, const SmError *err)
+{
+	FZ_CHECK(err->code == SM_E_SYNTAX || err->code == SM_E_LIMIT ||
+			 (err->code == SM_E_NOMEM && e->failed),
+			 "sm_build failed with error class %d: %s", (int) err->code, err->msg);
+	FZ_CHECK(memchr(err->msg, '\0', sizeof(err->msg)) != NULL && err->msg[0] != '\0',
+			 "sm_build failed with an empty or unterminated message");
+}
+
+static void one_document(const uint8_t *data, size_t size);
+
+/*
+ * A document that starts like gzip or zlib is inflated first (under a 4 MB
+ * bound, as a bytea holding a .map.gz would be) and the result goes through
+ * the same checks; a failure must be a clean error.
+ */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	SmCompression kind = sm_detect_compression(data, size);
+
+	if (kind != SM_COMP_NONE)
+	{
+		FzEnv		e;
+		SmError		err;
+		uint8_t    *out = NULL;
+		size_t		out_len = 0;
+		size_t		prefix = fz_hash(data, size) % 5;
+
+		fz_env_init(&e, 0);
+		memset(&err, 0, sizeof(err));
+		if (sm_inflate_doc(data, size, kind, (size_t) 4 << 20, prefix, &e.env, &out, &out_len, &err))
+		{
+			FZ_CHECK(out != NULL && out_len >= prefix && out[out_len] == '\0',
+					 "sm_inflate_doc: bad output length or terminator");
+			/* an exact-size copy (the inflated block has a NUL after the text) */
+			uint8_t    *exact = malloc(out_len - prefix ? out_len - prefix : 1);
+
+			if (exact == NULL)
+				fz_fail("out of memory in the harness");
+			memcpy(exact, out + prefix, out_len - prefix);
+			sm_free(&e.env, out);
+			one_document(exact, out_len - prefix);
+			free(exact);
+		}
+		else
+			FZ_CHECK(err.code == SM_E_SYNTAX || err.code == SM_E_LIMIT,
+					 "sm_inflate_doc failed with error class %d: %s", (int) err.code, err.msg);
+		fz_env_check_clean(&e, "sm_inflate_doc");
+		return 0;
+	}
+	one_document(data, size);
+	return 0;
+}
+
+static void
+one_document(const uint8_t *data, size_t size)
+{
+	uint64_t	h = fz_hash(data, size);
+	uint8_t		q[72];
+	size_t		prefix = h % 9;
+	FzEnv		e;
+	SmError		err;
+	uint8_t    *out = NULL;
+	size_t		out_len = 0;
+	long		build_allocs,
+				read_allocs = 0;
+	bool		ok;
+
+	fz_expand(h, q, sizeof(q));
+	fz_env_init(&e, 0);
+	memset(&err, 0, sizeof(err));
+	ok = sm_build((const char *) data, size, &e.env, prefix, &out, &out_len, &err);
+	build_allocs = e.nallocs;
+	if (!ok)
+		check_build_error(&e, &err);
+	else
+	{
+		const uint8_t *v;
+		size_t		vlen;
+		SmMap	   *m;
+		FzFetch		fc;
+
+		FZ_CHECK(out != NULL && out_len >= prefix, "sm_build: %zu bytes for prefix %zu",
+				 out_len, prefix);
+		v = out + prefix;
+		vlen = out_len - prefix;
+		if (!sm_validate(v, vlen, &e.env, &err))
+			fz_fail("sm_validate rejected what sm_build made: %s", err.msg);
+		m = fz_open(&e, v, vlen, (h >> 4) & 1, &fc, &err);
+		FZ_CHECK(m != NULL, "cannot open what sm_build made: %s", err.msg);
+		fz_exercise(&e, m, true, q, sizeof(q), v, vlen);
+		fz_close(m, &fc);
+		read_allocs = e.nallocs - build_allocs;
+
+		/* reading again with one allocation failing: errors only, no leaks */
+		if (((h >> 40) & 3) == 0 && fz_inject_failures() && read_allocs > 0)
+		{
+			FzEnv		f;
+
+			fz_env_init(&f, 1 + (long) ((h >> 12) % (uint64_t) read_allocs));
+			memset(&err, 0, sizeof(err));
+			if (sm_validate(v, vlen, &f.env, &err))
+			{
+				m = fz_open(&f, v, vlen, (h >> 5) & 1, &fc, &err);
+				if (m)
+				{
+					fz_exercise(&f, m, false, q, sizeof(q), NULL, 0);
+					fz_close(m, &fc);
+				}
+			}
+			else
+				FZ_CHECK(err.code == SM_E_NOMEM && f.failed,
+						 "sm_validate failed on a built value with class %d: %s",
+						 (int) err.code, err.msg);
+			fz_env_check_clean(&f, "reads with a failed allocation");
+		}
+		sm_free(&e.env, out);
+	}
+	fz_env_check_clean(&e, "sm_build and reads");
+
+	/* building again with one allocation failing */
+	if (((h >> 40) & 3) == 0 && fz_inject_failures() && build_allocs > 0)
+	{
+		FzEnv		f;
+
+		fz_env_init(&f, 1 + (long) ((h >> 20) % (uint64_t) build_allocs));
+		out = NULL;
+		memset(&err, 0, sizeof(err));
+		if (sm_build((const char *) data, size, &f.env, prefix, &out, &out_len, &err))
+			sm_free(&f.env, out);
+		else
+		{
+			check_build_error(&f, &err);
+			FZ_CHECK(!ok || err.code == SM_E_NOMEM,
+					 "sm_build with a failed allocation gave error class %d: %s",
+					 (int) err.code, err.msg);
+		}
+		fz_env_check_clean(&f, "sm_build with a failed allocation");
+	}
+}

@@ -1,0 +1,285 @@
+/*
+ * make_seeds.c -- write the seed corpora of fuzz_binary and fuzz_lookup.
+ *
+ *   make_seeds JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR]
+ *
+ * For every map in JSON_DIR that sm_build accepts (and whose stored form
+ * fits fuzz_binary's max_len), BINARY_DIR gets its stored bytes as they
+ * are (<name>.smap) and behind the 0xFC marker (fixsum-<name>, so that
+ * libFuzzer's mutations of it get a correct checksum and reach the
+ * decoders); the three smallest maps with sources and names also get a
+ * 0xFA allocation-failure sweep seed, written to SWEEP_DIR (default
+ * BINARY_DIR).  Then structured seeds: mutate-mode
+ * inputs for every embedded map of fuzz_binary, synthesize-mode inputs,
+ * and fuzz_lookup inputs, all from a fixed PRNG, so the output is the same
+ * on every run.  Run by `make seeds`; the output is committed.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "sm_map.h"
+
+#define BINARY_MAX_LEN 16384
+#define NSEED_MAPS 6			/* the embedded maps of fuzz_binary's mutate mode */
+
+static uint64_t rng = 0x5EED5EED12345678ull;
+
+static uint8_t
+rnd(void)
+{
+	uint64_t	z;
+
+	rng += 0x9E3779B97F4A7C15ull;
+	z = rng;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return (uint8_t) (z ^ (z >> 31));
+}
+
+static void
+write_file(const char *dir, const char *name, const uint8_t *pre, size_t npre,
+		   const uint8_t *data, size_t n)
+{
+	char		path[1024];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(pre, 1, npre, f) != npre || fwrite(data, 1, n, f) != n ||
+		fclose(f) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	char	   *buf;
+	long		n;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+		fseek(f, 0, SEEK_SET) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
+	buf = malloc((size_t) n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
+	{
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	*len = (size_t) n;
+	return buf;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+typedef struct Small
+{
+	char		name[256];
+	size_t		len;
+} Small;
+
+int
+main(int argc, char **argv)
+{
+	DIR		   *d;
+	struct dirent *de;
+	char	  **names = NULL;
+	size_t		n = 0,
+				cap = 0,
+				built = 0;
+	Small		small[3];
+	int			nsmall = 0;
+
+	if (argc != 4 && argc != 5)
+	{
+		fprintf(stderr, "usage: %s JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR]\n", argv[0]);
+		return 2;
+	}
+	d = opendir(argv[1]);
+	if (d == NULL)
+	{
+		perror(argv[1]);
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL)
+	{
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 128;
+			names = realloc(names, cap * sizeof(char *));
+			if (names == NULL)
+				return 1;
+		}
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(char *), cmp_str);
+
+	memset(small, 0, sizeof(small));
+	for (size_t i = 0; i < n; i++)
+	{
+		char		path[1024];
+		char		out[1100];
+		size_t		len,
+					vlen;
+		char	   *json;
+		uint8_t    *v = NULL;
+		SmError		err;
+		static const uint8_t fixsum = 0xFC;
+
+		snprintf(path, sizeof(path), "%s/%s", argv[1], names[i]);
+		json = read_file(path, &len);
+		memset(&err, 0, sizeof(err));
+		if (sm_build(json, len, &sm_malloc_env, 0, &v, &vlen, &err) && vlen <= BINARY_MAX_LEN)
+		{
+			SmMap	   *m = sm_open_buffer(&sm_malloc_env, v, vlen, &err);
+			SmInfo		info;
+
+			snprintf(out, sizeof(out), "%s.smap", names[i]);
+			write_file(argv[2], out, NULL, 0, v, vlen);
+			snprintf(out, sizeof(out), "fixsum-%s", names[i]);
+			write_file(argv[2], out, &fixsum, 1, v, vlen);
+			built++;
+			/* the three smallest with sources and names get a sweep seed */
+			if (m && sm_info(m, &info, &err) && info.sources > 0 && info.names > 0)
+			{
+				int			slot = nsmall < 3 ? nsmall++ : -1;
+
+				if (slot < 0)
+					for (int k = 0; k < 3; k++)
+						if (small[k].len > vlen && (slot < 0 || small[k].len > small[slot].len))
+							slot = k;
+				if (slot >= 0)
+				{
+					snprintf(small[slot].name, sizeof(small[slot].name), "%s", names[i]);
+					small[slot].len = vlen;
+				}
+			}
+			sm_close(m);
+		}
+		sm_malloc_env.free(NULL, v);
+		free(json);
+	}
+	/* the sweep maps also as gzip and zlib documents, for fuzz_json's inflate path */
+	for (int k = 0; k < nsmall; k++)
+	{
+		char		path[1024];
+		char		out[1100];
+		size_t		len;
+		char	   *json;
+
+		snprintf(path, sizeof(path), "%s/%s", argv[1], small[k].name);
+		json = read_file(path, &len);
+		for (int gz = 0; gz < 2; gz++)
+		{
+			z_stream	zs;
+			uint8_t		buf[65536];
+
+			memset(&zs, 0, sizeof(zs));
+			if (deflateInit2(&zs, 9, Z_DEFLATED, gz ? 31 : 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+				return 1;
+			zs.next_in = (Bytef *) json;
+			zs.avail_in = (uInt) len;
+			zs.next_out = buf;
+			zs.avail_out = sizeof(buf);
+			if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+				return 1;
+			snprintf(out, sizeof(out), "%s-%s", gz ? "gzip" : "zlib", small[k].name);
+			write_file(argv[1], out, NULL, 0, buf, zs.total_out);
+			deflateEnd(&zs);
+		}
+		free(json);
+	}
+	for (int k = 0; k < nsmall; k++)
+	{
+		char		path[1024];
+		char		out[1100];
+		size_t		len,
+					vlen;
+		char	   *json;
+		uint8_t    *v = NULL;
+		SmError		err;
+		static const uint8_t sweep = 0xFA;
+
+		snprintf(path, sizeof(path), "%s/%s", argv[1], small[k].name);
+		json = read_file(path, &len);
+		if (sm_build(json, len, &sm_malloc_env, 0, &v, &vlen, &err))
+		{
+			snprintf(out, sizeof(out), "sweep-%s", small[k].name);
+			write_file(argc > 4 ? argv[4] : argv[2], out, &sweep, 1, v, vlen);
+			sm_malloc_env.free(NULL, v);
+		}
+		free(json);
+	}
+
+	/* mutate mode: each embedded map untouched, then with a few random ops */
+	for (int s = 0; s < NSEED_MAPS; s++)
+		for (int k = 0; k < 4; k++)
+		{
+			uint8_t		buf[64];
+			size_t		len = 3;
+			char		out[64];
+
+			buf[0] = 0xFE;
+			buf[1] = (uint8_t) s;
+			buf[2] = 0;
+			if (k > 0)
+				for (int j = 0; j < 4 * k; j++)
+					buf[len++] = rnd();
+			snprintf(out, sizeof(out), "mutate-%d-%d", s, k);
+			write_file(argv[2], out, NULL, 0, buf, len);
+		}
+	/* synthesize mode: descriptions of assorted lengths */
+	for (int k = 0; k < 24; k++)
+	{
+		uint8_t		buf[256];
+		size_t		len = 1 + 24 + (size_t) k * 9;
+		char		out[64];
+
+		buf[0] = 0xFD;
+		for (size_t j = 1; j < len; j++)
+			buf[j] = rnd();
+		buf[1] &= 0x1F;			/* the first ones well-formed: few header surprises */
+		snprintf(out, sizeof(out), "synth-%02d", k);
+		write_file(argv[2], out, NULL, 0, buf, len);
+	}
+
+	/* fuzz_lookup: flags x a few segment descriptions */
+	for (int k = 0; k < 32; k++)
+	{
+		uint8_t		buf[160];
+		size_t		len = 2 + 8 + (size_t) k * 4;
+		char		out[64];
+
+		for (size_t j = 0; j < len; j++)
+			buf[j] = rnd();
+		buf[0] = (uint8_t) (k & 0x3F);	/* every combination of the flag bits */
+		snprintf(out, sizeof(out), "lookup-%02d", k);
+		write_file(argv[3], out, NULL, 0, buf, len);
+	}
+	printf("make_seeds: %zu stored maps, %d sweep seeds, %d mutate, 24 synthesize, 32 lookup seeds\n",
+		   built, nsmall, NSEED_MAPS * 4);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return 0;
+}
