@@ -92,3 +92,45 @@ CREATE OPERATOR CLASS sourcemap_hash_ops DEFAULT FOR TYPE sourcemap USING hash A
 	OPERATOR 1 =,
 	FUNCTION 1 sourcemap_hash(sourcemap),
 	FUNCTION 2 sourcemap_hash_extended(sourcemap, bigint);
+
+-- Symbolication helpers (issue 4) -------------------------------------------------
+
+CREATE FUNCTION sourcemap_from_bytes(doc bytea, max_size bigint DEFAULT 268435456)
+	RETURNS sourcemap
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap_from_bytes(bytea, bigint) IS
+	'a source map from bytes: raw JSON, or gzip/zlib-compressed (detected); more than max_size bytes after decompression is an error (54000)';
+
+CREATE FUNCTION sourcemap(bytea) RETURNS sourcemap
+	AS 'MODULE_PATHNAME', 'sourcemap_from_bytes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap(bytea) IS
+	'cast: raw, gzip or zlib JSON bytes, at most 256 MB once decompressed';
+CREATE CAST (bytea AS sourcemap) WITH FUNCTION sourcemap(bytea) AS ASSIGNMENT;
+
+-- Not STRICT: col may be NULL (no column: no trimming around it); any other
+-- NULL argument gives NULL.
+CREATE FUNCTION sourcemap_context(map sourcemap, source text, line int, col int DEFAULT NULL,
+	radius int DEFAULT 5, trim_lines boolean DEFAULT false,
+	OUT pre text[], OUT line text, OUT post text[])
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap_context(sourcemap, text, int, int, int, boolean) IS
+	'lines around a 0-based original line of a source, from sourcesContent: up to radius before and after; trim_lines cuts lines over 150 UTF-16 units to about 140 around col, marked {snip}';
+
+-- Not STRICT: col may be NULL (the whole line).
+CREATE FUNCTION sourcemap_generated_positions(map sourcemap, source text, line int, col int DEFAULT NULL)
+	RETURNS TABLE (gen_line int, gen_col int, line int, col int)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION sourcemap_generated_positions(sourcemap, text, int, int) IS
+	'every generated position mapped from an original position (allGeneratedPositionsFor): with col, that column or else the next one on the line; without, the whole line or else the next line with mappings';
+
+CREATE FUNCTION sourcemap_parse_stack(stack text)
+	RETURNS TABLE (ord int, function text, url text, lineno int, colno int)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION sourcemap_parse_stack(text) IS
+	'frames of a V8, SpiderMonkey or JavaScriptCore error.stack: ord from 1 (innermost first), lineno and colno 1-based as printed';
+
+CREATE FUNCTION sourcemap_references(generated_source text,
+	OUT source_mapping_url text, OUT debug_id uuid)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap_references(text) IS
+	'the sourceMappingURL and debugId comments of a generated JavaScript file (the specification''s scan without parsing)';

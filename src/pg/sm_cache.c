@@ -372,6 +372,19 @@ sm_pg_name_datum(SmPgMap *pm, uint32 idx, bool *isnull)
 	return pm->name_text[idx];
 }
 
+uint32
+sm_pg_find_source(SmPgMap *pm, text *name)
+{
+	SmError		err = {0};
+	size_t		len;
+	const char *s = sm_pg_to_utf8(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &len);
+	uint32		idx = sm_find_source(pm->map, s, len, &err);
+
+	if (idx == SM_NONE && err.code != SM_OK)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	return idx;
+}
+
 void
 sm_cache_stats(SmCacheStats *st)
 {

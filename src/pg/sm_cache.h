@@ -38,6 +38,12 @@ extern void sm_pg_close(SmPgMap *pm);
 extern Datum sm_pg_source_datum(SmPgMap *pm, uint32 idx, bool *isnull);
 extern Datum sm_pg_name_datum(SmPgMap *pm, uint32 idx, bool *isnull);
 
+/*
+ * The index of the first source whose resolved or raw name equals name
+ * (text in the database encoding); SM_NONE when there is none.
+ */
+extern uint32 sm_pg_find_source(SmPgMap *pm, text *name);
+
 /* Counters for sourcemap_cache_stats(). */
 typedef struct SmCacheStats
 {

@@ -131,17 +131,10 @@ sourcemap_source_content_name(PG_FUNCTION_ARGS)
 {
 	text	   *name = PG_GETARG_TEXT_PP(1);
 	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
-	SmError		err = {0};
-	const char *s;
-	size_t		len;
-	uint32		idx;
+	uint32		idx = sm_pg_find_source(pm, name);
 
-	s = sm_pg_to_utf8(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &len);
-	idx = sm_find_source(pm->map, s, len, &err);
 	if (idx == SM_NONE)
 	{
-		if (err.code != SM_OK)
-			sm_pg_report(&err, "could not read sourcemap sources");
 		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}

@@ -5,6 +5,7 @@
  * sourcemap_is_valid().  Parsing, validation and encoding are the core's.
  */
 #include "sm_cache.h"
+#include "sm_inflate.h"
 #include "sm_pg.h"
 
 #include "libpq/pqformat.h"
@@ -17,6 +18,10 @@ PG_FUNCTION_INFO_V1(sourcemap_recv);
 PG_FUNCTION_INFO_V1(sourcemap_send);
 PG_FUNCTION_INFO_V1(sourcemap_from_text);
 PG_FUNCTION_INFO_V1(sourcemap_is_valid);
+PG_FUNCTION_INFO_V1(sourcemap_from_bytes);
+
+/* What the bytea cast accepts after decompression (sourcemap_from_bytes takes more). */
+#define SM_DEFAULT_MAX_DOCUMENT (256 * 1024 * 1024)
 
 /*
  * Parse JSON (UTF-8) into a sourcemap varlena.  Invalid input and limits
@@ -168,6 +173,47 @@ sourcemap_from_text(PG_FUNCTION_ARGS)
 	const char *json = text_utf8(PG_GETARG_DATUM(0), &len);
 
 	PG_RETURN_POINTER(build_value(json, len, NULL));
+}
+
+/*
+ * sourcemap_from_bytes(doc, max_size): a document given as bytes, raw JSON
+ * or gzip/zlib-compressed (told by its first bytes).  Decompressing past
+ * max_size bytes is an error (54000), so a decompression bomb never runs
+ * the server out of memory.  The one-argument form is the bytea cast.
+ */
+Datum
+sourcemap_from_bytes(PG_FUNCTION_ARGS)
+{
+	bytea	   *doc = PG_GETARG_BYTEA_PP(0);
+	int64		max_size = PG_NARGS() > 1 ? PG_GETARG_INT64(1) : SM_DEFAULT_MAX_DOCUMENT;
+	const uint8_t *data = (const uint8_t *) VARDATA_ANY(doc);
+	size_t		len = VARSIZE_ANY_EXHDR(doc);
+	SmCompression kind = sm_detect_compression(data, len);
+	uint8_t    *json;
+	size_t		json_len;
+	SmError		err = {0};
+	struct varlena *v;
+
+	if (max_size < 0 || max_size > (int64) MaxAllocSize)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("max_size must be between 0 and %zu, got " INT64_FORMAT,
+					   (size_t) MaxAllocSize, max_size));
+	if (kind == SM_COMP_NONE)
+	{
+		if ((int64) len > max_size)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("source map document of %zu bytes exceeds max_size " INT64_FORMAT,
+						   len, max_size));
+		PG_RETURN_POINTER(build_value((const char *) data, len, NULL));
+	}
+	if (!sm_inflate_doc(data, len, kind, (size_t) max_size, 0, &sm_pg_env, &json, &json_len, &err))
+		sm_pg_report(&err, err.code == SM_E_LIMIT ? "compressed source map too large" :
+					 "invalid compressed source map");
+	v = build_value((const char *) json, json_len, NULL);
+	pfree(json);
+	PG_RETURN_POINTER(v);
 }
 
 /* Would this document be accepted?  Only out-of-memory (or a cancel) raises. */

@@ -1,0 +1,160 @@
+/*
+ * sourcemap_source.c -- questions about one original source of a map:
+ * sourcemap_context (the lines around a position, from sourcesContent) and
+ * sourcemap_generated_positions (where an original position ended up).
+ * Both name the source as sourcemap_lookup returns it, or as written in
+ * `sources`.
+ */
+#include "sm_cache.h"
+#include "sm_context.h"
+#include "sm_pg.h"
+#include "sm_reverse.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(sourcemap_context);
+PG_FUNCTION_INFO_V1(sourcemap_generated_positions);
+
+/* One context line (trimmed as asked) as a text Datum. */
+static Datum
+line_datum(const SmCtxLine *l)
+{
+	size_t		n = sm_ctx_line_size(l);
+	char	   *buf = palloc(n + 1);
+	text	   *t;
+
+	sm_ctx_line_render(l, buf);
+	t = sm_pg_text(buf, n);
+	pfree(buf);
+	return PointerGetDatum(t);
+}
+
+/* lines[from .. from + n) as a text[] Datum. */
+static Datum
+lines_array(const SmCtxLine *lines, uint32 n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (uint32 i = 0; i < n; i++)
+		elems[i] = line_datum(&lines[i]);
+	return PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * sourcemap_context(map, source, line, col DEFAULT NULL, radius DEFAULT 5,
+ * trim_lines DEFAULT false) -> (pre text[], line text, post text[]).  Not strict:
+ * col may be NULL; any other NULL argument gives NULL.  NULL also when the
+ * source is unknown, has no content, or has no such line.
+ */
+Datum
+sourcemap_context(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	SmPgMap    *pm;
+	uint32		idx,
+				line,
+				radius,
+				col = 0;
+	bool		has_col = !PG_ARGISNULL(3);
+	bool		trim;
+	char	   *content;
+	uint32_t	content_len;
+	bool		isnull;
+	SmError		err = {0};
+	SmLineIndex *li;
+	SmContext	ctx;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	int			r;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(4) ||
+		PG_ARGISNULL(5))
+		PG_RETURN_NULL();
+	line = sm_pg_nonneg(PG_GETARG_INT32(2), "line");
+	if (has_col)
+		col = sm_pg_nonneg(PG_GETARG_INT32(3), "column");
+	radius = sm_pg_nonneg(PG_GETARG_INT32(4), "radius");
+	trim = PG_GETARG_BOOL(5);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	idx = sm_pg_find_source(pm, PG_GETARG_TEXT_PP(1));
+	if (idx == SM_NONE)
+	{
+		sm_pg_close(pm);
+		PG_RETURN_NULL();
+	}
+	if (!sm_source_content(pm->map, idx, &content, &content_len, &isnull, &err))
+		sm_pg_report(&err, "could not read sourcemap source content");
+	sm_pg_close(pm);
+	if (isnull)
+		PG_RETURN_NULL();
+
+	li = sm_line_index_build(content, content_len, SM_LINES_JS, &sm_pg_env, &err);
+	if (li == NULL)
+		sm_pg_report(&err, "could not index source content");
+	r = sm_context_get(li, content, content_len, line, has_col, col, radius, trim,
+					   &sm_pg_env, &ctx, &err);
+	if (r < 0)
+		sm_pg_report(&err, "could not read source context");
+	if (r == 0)
+		PG_RETURN_NULL();
+	values[0] = lines_array(ctx.lines, ctx.npre);
+	values[1] = line_datum(&ctx.lines[ctx.npre]);
+	values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
+	desc = BlessTupleDesc(desc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * sourcemap_generated_positions(map, source, line, col DEFAULT NULL) ->
+ * (gen_line, gen_col, line, col) rows, in generated order: every generated
+ * position mapped from that original position (allGeneratedPositionsFor).
+ * Not strict: col may be NULL (the whole line).
+ */
+Datum
+sourcemap_generated_positions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	SmPgMap    *pm;
+	uint32		idx,
+				line,
+				col = 0;
+	bool		has_col = !PG_ARGISNULL(3);
+	SmGenPos   *pos;
+	size_t		n;
+	SmError		err = {0};
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return (Datum) 0;
+	line = sm_pg_nonneg(PG_GETARG_INT32(2), "line");
+	if (has_col)
+		col = sm_pg_nonneg(PG_GETARG_INT32(3), "column");
+	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	idx = sm_pg_find_source(pm, PG_GETARG_TEXT_PP(1));
+	if (idx != SM_NONE)
+	{
+		if (!sm_generated_positions(pm->map, idx, line, has_col, col, &pos, &n, &err))
+			sm_pg_report(&err, "could not search sourcemap mappings");
+		for (size_t i = 0; i < n; i++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+
+			values[0] = Int32GetDatum((int32) pos[i].gen_line);
+			values[1] = Int32GetDatum((int32) pos[i].gen_col);
+			values[2] = Int32GetDatum((int32) pos[i].orig_line);
+			values[3] = Int32GetDatum((int32) pos[i].orig_col);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		if (pos)
+			pfree(pos);
+	}
+	sm_pg_close(pm);
+	return (Datum) 0;
+}
