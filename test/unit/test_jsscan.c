@@ -239,6 +239,18 @@ test_typescript(void)
 		   "  constructor(private a: string) {}\n  protected m<U>(u: U): void {}\n"
 		   "  abstract n(): void;\n  h = (e: Event): void => {};\n}",
 		   "new A@0:0-7:1 ; new A@3:2-3:35 ; A.m@4:2-4:31 ; A.h@6:6-6:28");
+	expect("type arguments with braces in a class head",
+		   "class T<K extends {a: 1}> extends E<{ u: Map<K, Array<{x: 1}>> }> { m() {} }",
+		   "new T@0:0-0:76 ; T.m@0:68-0:74");
+	expect("multi-line union return type",
+		   "class A {\n  f():\n    | X\n    | undefined {\n    return 1;\n  }\n  g() {}\n}",
+		   "new A@0:0-7:1 ; A.f@1:2-5:3 ; A.g@6:2-6:8");
+	expect("function type in a method return type",
+		   "class A { g(): new (...a: any) => X { return X; } s() {} }",
+		   "new A@0:0-0:58 ; A.g@0:10-0:49 ; A.s@0:50-0:56");
+	expect("line break ends a field type or an overload",
+		   "class A {\n  x: void\n  y() {}\n  o(a: string): void\n  o(a: any) {}\n}",
+		   "new A@0:0-5:1 ; A.y@2:2-2:8 ; A.o@4:2-4:14");
 	expect("decorators",
 		   "@Component({a: 1})\nclass B {\n  @Input() name: string;\n  @HostListener('x', [])\n"
 		   "  onX() {}\n}",
@@ -507,6 +519,11 @@ test_resolution(void)
 					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
 					"\"mappings\":\"AAAA,GAAGA\"}",
 					code, "alpha|b.c");
+	/* one column before, but on the `.` of b.c (a token of its own): ignored */
+	expect_resolved("segment one column before on a punctuator is ignored",
+					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
+					"\"mappings\":\"AAAA,oBAAoBA\"}",
+					code, "a|b.c");
 	/* segment two columns before does not count */
 	expect_resolved("segment two columns before is ignored",
 					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
@@ -524,11 +541,15 @@ test_resolution(void)
 					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
 					"\"mappings\":\"AAAA,EAAEA,EAAC\"}",
 					code, "a|b.c");
-	/* the name on the token right after the identifier (col 5, "=") */
-	expect_resolved("segment at the end of the identifier",
+	/* the name on the token right after the identifier: only on a `(` */
+	expect_resolved("segment on the = after the identifier is ignored",
 					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
 					"\"mappings\":\"AAAA,IAAI,CAACA\"}",
-					code, "alpha|b.c");
+					code, "a|b.c");
+	expect_resolved("segment on the ( after the identifier",
+					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"alpha\"],"
+					"\"mappings\":\"AAAA,UAAUA\"}",
+					"function f(){}", "alpha");
 	expect_resolved("anonymous stays anonymous, fixed text kept",
 					"{\"version\":3,\"sources\":[\"s.js\"],\"names\":[\"X\"],\"mappings\":\"AAAAA\"}",
 					"f(function(){}); o = { get 'k'() {} };", "~|o.get k");
@@ -548,5 +569,5 @@ main(void)
 	test_scope_at();
 	test_robustness();
 	test_resolution();
-	return tu_finish("test_jsscan", &counts);
+	return tu_finish("jsscan", &counts);
 }

@@ -632,5 +632,5 @@ main(void)
 	test_lenient();
 	test_from_json();
 	test_garbage();
-	return tu_finish("test_scopes_field", &counts);
+	return tu_finish("scopes_field", &counts);
 }

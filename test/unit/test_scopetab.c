@@ -502,5 +502,5 @@ main(void)
 	test_check_rejects();
 	test_corruption();
 	test_random();
-	return tu_finish("test_scopetab", &counts);
+	return tu_finish("scopetab", &counts);
 }
