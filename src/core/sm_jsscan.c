@@ -1084,7 +1084,7 @@ member_name(St *st, Frame *F, uint32_t *first, uint32_t *n)
 	*n = 0;
 	if (F->mkey_computed)
 		key_parts = F->key_n;
-	else if (F->mlast.type == T_IDENT || F->mlast.type == T_STRING || F->mlast.type == T_NUM)
+	else if (F->mlast.type == T_IDENT || F->mlast.type == T_STRING)
 		key_parts = 1;
 	else if (F->mlast.type == T_PRIVATE)
 		key_parts = 2;

@@ -39,7 +39,10 @@
  *   `{ #p() {} }`                            "#" p
  *   `{ [a.b]() {} }`                         "[" a . b "]"; any other
  *                                            computed key: anonymous
- *   `{ "s"() {} }`, `{ 1: <fn> }`            the key's text as written
+ *   `{ "s"() {} }`                           the key's text as written
+ *   `{ 1: <fn> }`                            anonymous: numeric keys are
+ *                                            webpack module ids, noise in
+ *                                            a stack trace (measured)
  *   class fields `b = <fn>`                  A . b
  * A context name applies only when the function (or its `async`) is the
  * very first token of the value: `a = f(function(){})` is anonymous.

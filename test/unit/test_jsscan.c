@@ -117,7 +117,7 @@ test_shapes(void)
 		   "var o = { m() {}, get g() { return 1 }, set g(v) {}, n: function () {}, "
 		   "p: () => 1, 'q': function(){}, 1: function(){}, async *r() {} };",
 		   "o.m@0:10-0:16 ; o.get g@0:18-0:38 ; o.set g@0:40-0:51 ; o.n@0:56-0:70 ; "
-		   "o.p@0:75-0:82 ; o.q@0:89-0:101 ; o.1@0:106-0:118 ; o.r@0:120-0:133");
+		   "o.p@0:75-0:82 ; o.q@0:89-0:101 ; ~@0:106-0:118 ; o.r@0:120-0:133");
 	expect("object without context", "f({ a() {}, b: function(){} });",
 		   "a@0:4-0:10 ; b@0:15-0:27");
 	expect("nested objects", "x = { a: { b: function(){} } };", "x.a.b@0:14-0:26");
