@@ -11,6 +11,7 @@
 #include "sm_doc.h"
 #include "sm_format.h"
 #include "sm_json.h"
+#include "sm_limits.h"
 #include "sm_strtab.h"
 #include "sm_vlq.h"
 
@@ -469,14 +470,18 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 		bool		sorted = line_is_sorted(d.s + d.i, line_end - d.i);
 		uint32_t	col_off = d.line == 0 ? c->col_off : 0;
 
-		if ((uint64_t) c->line_off + d.line > SM_MAX_COORD)
-			return fail_mapping(b, &d, d.i, "has a generated line past 2147483647");
+		if ((uint64_t) c->line_off + d.line >= SM_MAX_LINES)
+			return sm_fail(b->err, SM_E_LIMIT, "\"%smappings\" has more than %u generated lines (the limit)",
+						   b->path, SM_MAX_LINES);
 		d.col = 0;
 		d.seg = 0;
 		while (d.i < line_end)
 		{
 			SmMapping	m;
 
+			if (b->blocks.total + b->line.len / sizeof(SmMapping) >= SM_MAX_SEGMENTS)
+				return sm_fail(b->err, SM_E_LIMIT, "\"%smappings\" has more than %u segments (the limit)",
+							   b->path, SM_MAX_SEGMENTS);
 			if (!decode_segment(b, &d, c, col_off, &m))
 				return false;
 			if (sorted ? !smbw_push(&b->blocks, &m) : !smb_append(&b->line, &m, sizeof(m)))
@@ -530,9 +535,12 @@ add_regular_map(Builder *b, const SmDoc *doc, uint32_t line_off, uint32_t col_of
 	c.name_base = b->nnames;
 	c.nsources = SM_NSPANS(doc->sources);
 	c.nnames = SM_NSPANS(doc->names);
-	if ((uint64_t) b->nsources + c.nsources > SM_MAX_COORD ||
-		(uint64_t) b->nnames + c.nnames > SM_MAX_COORD)
-		return sm_fail(b->err, SM_E_LIMIT, "more than 2147483647 sources or names");
+	if ((uint64_t) b->nsources + c.nsources > SM_MAX_SOURCES)
+		return sm_fail(b->err, SM_E_LIMIT, "the sections have more than %u sources (the limit)",
+					   SM_MAX_SOURCES);
+	if ((uint64_t) b->nnames + c.nnames > SM_MAX_NAMES)
+		return sm_fail(b->err, SM_E_LIMIT, "the sections have more than %u names (the limit)",
+					   SM_MAX_NAMES);
 	if (!add_sources(b, doc, in_index) || !add_names(b, doc) ||
 		!add_contents(b, doc) || !add_ignore(b, doc, c.src_base))
 		return false;
@@ -743,10 +751,10 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	total = SM_PREFIX_SIZE;
 	for (int i = 0; i < SM_NSECTIONS; i++)
 		total += sec[i]->len;
-	if (total > 0x3FFFFFFF - prefix)
+	if (total > SM_MAX_VALUE_BYTES - prefix)
 	{
-		sm_fail(b->err, SM_E_LIMIT, "the stored map would take %zu bytes, over the 1 GB limit of a value",
-				total);
+		sm_fail(b->err, SM_E_LIMIT, "the stored map would take %zu bytes, over the limit of %u",
+				total, SM_MAX_VALUE_BYTES);
 		goto done;
 	}
 	buf = sm_alloc(b->env, prefix + total, b->err);

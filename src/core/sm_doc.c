@@ -9,11 +9,10 @@
 
 #include "sm_doc.h"
 #include "sm_json.h"
+#include "sm_limits.h"
 
 /* Longest member path quoted in messages, e.g. sections[12].map.sources */
-#define PATH_MAX_LEN 128
-/* Index maps may embed index maps; this bounds the recursion. */
-#define MAX_MAP_DEPTH 8
+#define PATH_MAX_LEN 256
 
 typedef struct Parser
 {
@@ -124,7 +123,8 @@ parse_opt_string(Parser *p, const char *field, bool *has, SmSpan *out)
 
 /* Array of strings (and nulls if allow_null) into an SmSpan buffer. */
 static bool
-parse_string_array(Parser *p, const char *field, bool allow_null, SmBuf *out, uint32_t *at)
+parse_string_array(Parser *p, const char *field, bool allow_null, uint32_t limit, SmBuf *out,
+				   uint32_t *at)
 {
 	SmJsonTok	t = smj_next(&p->js);
 	uint32_t	i = 0;
@@ -158,9 +158,9 @@ parse_string_array(Parser *p, const char *field, bool allow_null, SmBuf *out, ui
 					 tok_kind(t), i, allow_null ? " or null" : "");
 			return fail_at(p, field, tok_at(p, t), msg);
 		}
-		if (i >= 0x7FFFFFFF)
-			return sm_fail(p->err, SM_E_LIMIT, "\"%s%s\" has more than 2147483647 entries",
-						   p->path, field);
+		if (i >= limit)
+			return sm_fail(p->err, SM_E_LIMIT, "\"%s%s\" has more than %u entries (the limit)",
+						   p->path, field, limit);
 		if (!smb_append(out, &s, sizeof(s)))
 			return false;
 	}
@@ -193,13 +193,16 @@ parse_index_array(Parser *p, const char *field, SmBuf *out, uint32_t *at)
 	if (t != SMJ_ARR_BEGIN)
 		return fail_type(p, field, t, "an array");
 	*at = (uint32_t) tok_at(p, t);
-	for (;;)
+	for (uint32_t i = 0;; i++)
 	{
 		uint32_t	v;
 
 		t = smj_next(&p->js);
 		if (t == SMJ_ARR_END)
 			return true;
+		if (i >= SM_MAX_SOURCES)
+			return sm_fail(p->err, SM_E_LIMIT, "\"%s%s\" has more than %u entries (the limit)",
+						   p->path, field, SM_MAX_SOURCES);
 		if (!number_u31(p, t, field, &v))
 			return false;
 		if (!smb_append(out, &v, sizeof(v)))
@@ -372,10 +375,10 @@ parse_section(Parser *p, SmDoc *doc, uint32_t idx)
 				fail_type(p, "map", v, "an object");
 				goto done;
 			}
-			if (p->map_depth >= MAX_MAP_DEPTH)
+			if (p->map_depth >= SM_MAX_MAP_DEPTH)
 			{
 				sm_fail(p->err, SM_E_LIMIT, "\"%smap\" nests index maps deeper than %d at byte %zu",
-						p->path, MAX_MAP_DEPTH, tok_at(p, v));
+						p->path, SM_MAX_MAP_DEPTH, tok_at(p, v));
 				goto done;
 			}
 			sec.map = doc_new(p, tok_at(p, v));
@@ -426,6 +429,9 @@ parse_sections(Parser *p, SmDoc *doc)
 			return true;
 		if (t == SMJ_ERROR)
 			return false;
+		if (i >= SM_MAX_SECTIONS)
+			return sm_fail(p->err, SM_E_LIMIT, "\"%ssections\" has more than %u entries (the limit)",
+						   p->path, SM_MAX_SECTIONS);
 		p->js = save;			/* give the token back to parse_section */
 		if (!parse_section(p, doc, i))
 			return false;
@@ -504,7 +510,7 @@ parse_map(Parser *p, SmDoc *doc)
 		else if (key_is(p, "sources"))
 		{
 			if (!claim(p, &seen_sources, "sources", t) ||
-				!parse_string_array(p, "sources", true, &doc->sources, &unused_at))
+				!parse_string_array(p, "sources", true, SM_MAX_SOURCES, &doc->sources, &unused_at))
 				goto done;
 			doc->has_sources = true;
 		}
@@ -512,14 +518,15 @@ parse_map(Parser *p, SmDoc *doc)
 		{
 			if (!claim(p, &seen_contents, "sourcesContent", t))
 				goto done;
-			if (!parse_string_array(p, "sourcesContent", true, &doc->contents, &doc->contents_at))
+			if (!parse_string_array(p, "sourcesContent", true, SM_MAX_SOURCES, &doc->contents,
+									&doc->contents_at))
 				goto done;
 			doc->has_contents = true;
 		}
 		else if (key_is(p, "names"))
 		{
 			if (!claim(p, &seen_names, "names", t) ||
-				!parse_string_array(p, "names", false, &doc->names, &unused_at))
+				!parse_string_array(p, "names", false, SM_MAX_NAMES, &doc->names, &unused_at))
 				goto done;
 			doc->has_names = true;
 		}
@@ -611,9 +618,10 @@ sm_doc_parse(const char *json, size_t len, const SmEnv *env, SmError *err)
 	SmJsonTok	t;
 	SmDoc	   *doc;
 
-	if (len > 0x7FFFFFFF)
+	if (len > SM_MAX_DOCUMENT_BYTES)
 	{
-		sm_fail(err, SM_E_LIMIT, "document of %zu bytes exceeds the limit of 2147483647 bytes", len);
+		sm_fail(err, SM_E_LIMIT, "document of %zu bytes exceeds the limit of %u bytes", len,
+				SM_MAX_DOCUMENT_BYTES);
 		return NULL;
 	}
 	memset(&p, 0, sizeof(p));

@@ -10,6 +10,7 @@
  */
 #include "sm_blocks.h"
 #include "sm_format.h"
+#include "sm_limits.h"
 #include "sm_map.h"
 #include "sm_strtab.h"
 
@@ -190,8 +191,8 @@ open_common(SmMap *m, SmError *err)
 	m->nblocks = sm_get32(meta + SM_META_BLOCKS);
 	m->nsegments = sm_get64(meta + SM_META_SEGMENTS);
 	memcpy(m->debug_id, meta + SM_META_DEBUG_ID, 16);
-	if (m->nsources > SM_MAX_COORD || m->nnames > SM_MAX_COORD ||
-		m->nlines == 0 || m->nlines - 1 > SM_MAX_COORD)
+	if (m->nsources > SM_MAX_SOURCES || m->nnames > SM_MAX_NAMES ||
+		m->nsegments > SM_MAX_SEGMENTS || m->nlines == 0 || m->nlines > SM_MAX_LINES)
 		return sm_fail(err, SM_E_BINARY, "meta counts out of range");
 	if (!(m->flags & SM_FLAG_DEBUG_ID))
 		for (int i = 0; i < 16; i++)
@@ -264,7 +265,7 @@ sm_open_buffer(const SmEnv *env, const uint8_t *data, size_t len, SmError *err)
 {
 	SmMap	   *m;
 
-	if (len > 0x7FFFFFFF)
+	if (len > SM_MAX_VALUE_BYTES)
 	{
 		sm_fail(err, SM_E_BINARY, "value too large");
 		return NULL;
