@@ -74,6 +74,10 @@ bool		sm_scope_list_add(SmScopeList *list, uint32_t start_line, uint32_t start_c
 /*
  * Resolve every scope of scan (made from the generated code of map) and
  * append it to out, in scan order.  Anonymous scopes stay anonymous.
+ * It makes one to four lookups per identifier, in increasing generated
+ * order: give the map a block cache first (sm_set_block_cache, e.g. 64 MB
+ * at input), or every lookup decodes its block again (5 to 25 times slower
+ * on the corpus maps).
  */
 bool		sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out,
 							  SmError *err);
