@@ -183,10 +183,10 @@ class Bench:
         q = self.quick
         self.p = dict(
             ingest_reps=3 if q else 7,
-            core_reps=2 if q else 3,
-            core_build_reps=1 if q else 3,
-            lookup_rounds=2 if q else 5,
-            lookup_secs=2 if q else 4,
+            core_reps=2,
+            core_build_reps=1 if q else 2,
+            lookup_rounds=2 if q else 4,
+            lookup_secs=2 if q else 3,
             lookup_positions=100,
             batch_frames=100_000 if q else 1_000_000,
             batch_reps=2 if q else 5,
@@ -260,8 +260,11 @@ class Bench:
                         f, b, jm, tm, tc = line.split('\t')
                         node.setdefault(self.rel(f), []).append((float(jm), float(tm), float(tc)))
                     continue
+                # lookups only where they differ: the default build and the block sizes
+                looks = v == 'default' or v.startswith('bs')
                 args = [self.core_bin(v), '--build-reps', str(self.p['core_build_reps']),
-                        '--cold', '2000', '--warm', '100000' if not self.quick else '20000']
+                        '--cold', '2000' if looks else '0',
+                        '--warm', ('100000' if not self.quick else '20000') if looks else '0']
                 if v == 'default':
                     args.append('--fault-probe')
                 out = sh(args + (bigfiles if v.startswith('bs') else files))

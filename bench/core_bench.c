@@ -448,8 +448,9 @@ main(int argc, char **argv)
 
 			if (c)
 				base = c + strlen("corpus/");
-			double		bw = t[build_reps / 2],
-						bc = tc[build_reps / 2];
+			/* medians (the mean of the middle two for an even count) */
+			double		bw = (t[(build_reps - 1) / 2] + t[build_reps / 2]) / 2,
+						bc = (tc[(build_reps - 1) / 2] + tc[build_reps / 2]) / 2;
 
 			printf("%s\t%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%zu\t%llu\t%u\t%u\t%u\t%.2f\t%.2f\t%.0f\t%.1f\n",
 				   BENCH_VARIANT, base, len, out_len, first, bw, bc,

@@ -8,7 +8,7 @@
 // copy of ../shared/oracle, or of bench/node).  "Parse" is what the oracle's
 // bench.mjs times for tm: from the JSON text already in a string, new TraceMap(text)
 // + decodedMappings(map) (a full decode of `mappings`).  JSON.parse alone is timed too.
-// Per map: 2 untimed runs, then --runs timed runs; prints one tab-separated line:
+// Per map: 1 untimed run, then --runs timed runs; prints one tab-separated line:
 //   map bytes json_ms tm_ms tm_cpu_ms      (medians; cpu = this process's CPU time,
 //                                           which includes the GC's helper threads)
 // --rss: in this fresh process, read the file, then parse it once; prints
@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
 let runs = 5, modules = null, rss = false;
+const WARMUP = 1;
 const maps = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
@@ -47,19 +48,19 @@ if (rss) {
   for (const file of maps) {
     const text = fs.readFileSync(file, 'utf8');
     const tj = [], tw = [], tc = [];
-    for (let i = 0; i < 2 + runs; i++) {
+    for (let i = 0; i < WARMUP + runs; i++) {
       gc();
       const t0 = performance.now();
       JSON.parse(text);
       const dt = performance.now() - t0;
-      if (i >= 2) tj.push(dt);
+      if (i >= WARMUP) tj.push(dt);
     }
-    for (let i = 0; i < 2 + runs; i++) {
+    for (let i = 0; i < WARMUP + runs; i++) {
       gc();
       const c0 = cpuMs(), t0 = performance.now();
       parse(text);
       const dt = performance.now() - t0, dc = cpuMs() - c0;
-      if (i >= 2) { tw.push(dt); tc.push(dc); }
+      if (i >= WARMUP) { tw.push(dt); tc.push(dc); }
     }
     process.stdout.write(`${file}\t${Buffer.byteLength(text)}\t${median(tj).toFixed(2)}\t${median(tw).toFixed(2)}\t${median(tc).toFixed(2)}\n`);
   }
