@@ -189,3 +189,17 @@ CREATE FUNCTION sourcemap_references(generated_source text,
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sourcemap_references(text) IS
 	'the sourceMappingURL and debugId comments of a generated JavaScript file (the specification''s scan without parsing)';
+
+-- Original function names (issue 4) ----------------------------------------------
+
+CREATE FUNCTION sourcemap(map_json text, generated_source text) RETURNS sourcemap
+	AS 'MODULE_PATHNAME', 'sourcemap_with_source' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap(text, text) IS
+	'a map plus the original names of the functions of the generated code it belongs to (scanned, names mapped back through the map); the names are kept in the value';
+
+-- Not STRICT: minified_name may be NULL; a NULL map, line or col gives NULL.
+CREATE FUNCTION sourcemap_lookup_frame(map sourcemap, line int, col int, minified_name text DEFAULT NULL,
+	OUT source text, OUT line int, OUT col int, OUT name text, OUT function text, OUT ignored boolean)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sourcemap_lookup_frame(sourcemap, int, int, text) IS
+	'a stack frame: the original position (glb) plus the original name of the enclosing function (from the scopes field or the generated source given at input), else minified_name; NULL when nothing maps';

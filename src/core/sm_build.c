@@ -9,6 +9,7 @@
 
 #include "sm_blocks.h"
 #include "sm_doc.h"
+#include "sm_functions.h"
 #include "sm_format.h"
 #include "sm_json.h"
 #include "sm_limits.h"
@@ -677,6 +678,7 @@ static bool
 assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out_len)
 {
 	SmBuf		meta,
+				functions,
 				src_dir,
 				src_data,
 				name_dir,
@@ -694,6 +696,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	bool		is_index = top->has_sections;
 
 	smb_init(&meta, b->env, b->err);
+	smb_init(&functions, b->env, b->err);
 	smb_init(&src_dir, b->env, b->err);
 	smb_init(&src_data, b->env, b->err);
 	smb_init(&name_dir, b->env, b->err);
@@ -747,6 +750,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	sec[SM_SEC_CONTENT_INDEX] = &b->content_index;
 	sec[SM_SEC_BLOCKS] = &b->blocks.data;
 	sec[SM_SEC_CONTENT] = &b->content_data;
+	sec[SM_SEC_FUNCTIONS] = &functions;	/* filled by sm_functions_attach */
 
 	total = SM_PREFIX_SIZE;
 	for (int i = 0; i < SM_NSECTIONS; i++)
@@ -785,6 +789,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	ok = true;
 done:
 	smb_free(&meta);
+	smb_free(&functions);
 	smb_free(&src_dir);
 	smb_free(&src_data);
 	smb_free(&name_dir);
@@ -832,6 +837,28 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 		add_map(&b, doc, 0, 0, false) &&
 		smbw_finish(&b.blocks) &&
 		assemble(&b, doc, prefix, out, out_len);
+	if (ok && (doc->has_functions || doc->any_scopes))
+	{
+		/* the document's own function table, if any, goes in last */
+		SmBuf		tab;
+		uint8_t    *with;
+		size_t		with_len;
+
+		smb_init(&tab, env, err);
+		ok = sm_functions_from_doc(json, len, doc, env, &tab, err) &&
+			(tab.len == 0 ||
+			 sm_functions_attach(*out + prefix, *out_len - prefix, tab.data, tab.len, env, prefix,
+								 &with, &with_len, err));
+		if (ok && tab.len)
+		{
+			sm_free(env, *out);
+			*out = with;
+			*out_len = with_len;
+		}
+		else if (!ok)
+			sm_free(env, *out);
+		smb_free(&tab);
+	}
 
 	smbw_free(&b.blocks);
 	smz_end(&b.zstr);
@@ -845,5 +872,33 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_free(&b.line);
 	smb_free(&b.sort_tmp);
 	sm_doc_free(doc, env);
+	return ok;
+}
+
+bool
+sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
+					 const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
+					 SmError *err)
+{
+	uint8_t    *val;
+	size_t		val_len;
+	SmMap	   *m;
+	SmBuf		tab;
+	bool		ok;
+
+	if (!sm_build(json, len, env, 0, &val, &val_len, err))
+		return false;
+	m = sm_open_buffer(env, val, val_len, err);
+	if (m == NULL)
+	{
+		sm_free(env, val);
+		return false;
+	}
+	smb_init(&tab, env, err);
+	ok = sm_functions_from_source(m, js, jslen, &tab, err) &&
+		sm_functions_attach(val, val_len, tab.data, tab.len, env, prefix, out, out_len, err);
+	smb_free(&tab);
+	sm_close(m);
+	sm_free(env, val);
 	return ok;
 }

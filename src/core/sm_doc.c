@@ -21,6 +21,7 @@ typedef struct Parser
 	SmError    *err;
 	char		path[PATH_MAX_LEN];
 	int			map_depth;
+	bool		any_scopes;		/* a "scopes" member was seen */
 } Parser;
 
 static bool parse_map(Parser *p, SmDoc *doc);
@@ -319,6 +320,7 @@ doc_new(Parser *p, size_t at)
 	smb_init(&doc->names, p->env, p->err);
 	smb_init(&doc->ignore, p->env, p->err);
 	smb_init(&doc->sections, p->env, p->err);
+	smb_init(&doc->functions, p->env, p->err);
 	return doc;
 }
 
@@ -434,6 +436,60 @@ parse_sections(Parser *p, SmDoc *doc)
 						   p->path, SM_MAX_SECTIONS);
 		p->js = save;			/* give the token back to parse_section */
 		if (!parse_section(p, doc, i))
+			return false;
+	}
+}
+
+/*
+ * "x_sourcemap_functions": [[line, column, name], ...], the breakpoints of
+ * the function table as this extension writes them (sm_json_out.c).
+ */
+static bool
+parse_functions(Parser *p, SmDoc *doc)
+{
+	const char *field = "x_sourcemap_functions";
+	SmJsonTok	t = smj_next(&p->js);
+
+	if (t == SMJ_ERROR)
+		return false;
+	if (t != SMJ_ARR_BEGIN)
+		return fail_type(p, field, t, "an array");
+	doc->functions_at = (uint32_t) tok_at(p, t);
+	for (;;)
+	{
+		SmFuncBreak fb;
+
+		t = smj_next(&p->js);
+		if (t == SMJ_ARR_END)
+			return true;
+		if (t == SMJ_ERROR)
+			return false;
+		if (t != SMJ_ARR_BEGIN)
+			return fail_type(p, field, t, "an array of [line, column, name] entries");
+		if (doc->functions.len / sizeof(SmFuncBreak) >= SM_MAX_SEGMENTS)
+			return sm_fail(p->err, SM_E_LIMIT, "\"%s\" has more than %u entries (the limit)",
+						   field, SM_MAX_SEGMENTS);
+		if (!number_u31(p, smj_next(&p->js), field, &fb.line) ||
+			!number_u31(p, smj_next(&p->js), field, &fb.col))
+			return false;
+		t = smj_next(&p->js);
+		if (t == SMJ_STRING)
+			fb.name = tok_span(p);
+		else if (t == SMJ_NULL)
+		{
+			memset(&fb.name, 0, sizeof(fb.name));
+			fb.name.isnull = 1;
+		}
+		else if (t == SMJ_ERROR)
+			return false;
+		else
+			return fail_type(p, field, t, "a string or null as the third item of an entry");
+		t = smj_next(&p->js);
+		if (t == SMJ_ERROR)
+			return false;
+		if (t != SMJ_ARR_END)
+			return fail_at(p, field, tok_at(p, t), "has an entry with more than 3 items");
+		if (!smb_append(&doc->functions, &fb, sizeof(fb)))
 			return false;
 	}
 }
@@ -582,6 +638,20 @@ parse_map(Parser *p, SmDoc *doc)
 				doc->has_debug_id = had;
 			}
 		}
+		else if (key_is(p, "x_sourcemap_functions") && p->map_depth == 0)
+		{
+			bool		seen = doc->has_functions;
+
+			if (!claim(p, &seen, "x_sourcemap_functions", t) || !parse_functions(p, doc))
+				goto done;
+			doc->has_functions = true;
+		}
+		else if (key_is(p, "scopes"))
+		{
+			p->any_scopes = true;
+			if (!smj_skip(&p->js, smj_next(&p->js)))
+				goto done;
+		}
 		else if (key_is(p, "sections"))
 		{
 			if (!claim(p, &seen_sections, "sections", t) || !parse_sections(p, doc))
@@ -644,6 +714,7 @@ sm_doc_parse(const char *json, size_t len, const SmEnv *env, SmError *err)
 		sm_doc_free(doc, env);
 		return NULL;
 	}
+	doc->any_scopes = p.any_scopes;
 	return doc;
 }
 
@@ -664,5 +735,6 @@ sm_doc_free(SmDoc *doc, const SmEnv *env)
 	smb_free(&doc->names);
 	smb_free(&doc->ignore);
 	smb_free(&doc->sections);
+	smb_free(&doc->functions);
 	sm_free(env, doc);
 }

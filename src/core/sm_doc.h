@@ -41,6 +41,8 @@ struct SmDoc
 	bool		has_ignore;		/* ignoreList, or x_google_ignoreList without it */
 	bool		has_debug_id;
 	bool		has_sections;
+	bool		has_functions;	/* "x_sourcemap_functions" (top level only) */
+	bool		any_scopes;		/* a "scopes" member anywhere (set on the top map) */
 	SmSpan		file;
 	SmSpan		root;
 	SmSpan		mappings;
@@ -49,11 +51,21 @@ struct SmDoc
 	SmBuf		names;			/* SmSpan[] */
 	SmBuf		ignore;			/* uint32_t[] as given */
 	SmBuf		sections;		/* SmSectionDoc[] */
+	SmBuf		functions;		/* SmFuncBreak[] */
+	uint32_t	functions_at;
 	uint32_t	contents_at;	/* byte offset of the sourcesContent array */
 	uint32_t	ignore_at;		/* byte offset of the ignore list array */
 	const char *ignore_field;	/* "ignoreList" or "x_google_ignoreList" */
 	uint8_t		debug_id[16];
 };
+
+/* One breakpoint of "x_sourcemap_functions": [line, column, name | "" | null]. */
+typedef struct SmFuncBreak
+{
+	uint32_t	line;
+	uint32_t	col;
+	SmSpan		name;			/* isnull: outside every function; len 0: anonymous */
+} SmFuncBreak;
 
 #define SM_SPANS(buf)	((SmSpan *) (buf).data)
 #define SM_NSPANS(buf)	((uint32_t) ((buf).len / sizeof(SmSpan)))

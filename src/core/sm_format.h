@@ -21,6 +21,8 @@
  *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
  *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
  *     CONTENT       sourcesContent entries, each compressed on its own
+ *     FUNCTIONS     the scope table of sm_scopetab.h (generated position ->
+ *                   original enclosing function name), or empty
  *
  * Everything a lookup needs besides one block and the string chunks it
  * returns (header, toc, META, BLOCK_INDEX, the string directories, IGNORE)
@@ -78,6 +80,7 @@ typedef enum SmSection
 	SM_SEC_BLOCKS,
 	SM_SEC_CONTENT_INDEX,
 	SM_SEC_CONTENT,
+	SM_SEC_FUNCTIONS,
 	SM_NSECTIONS
 } SmSection;
 

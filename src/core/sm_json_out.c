@@ -8,6 +8,7 @@
 
 #include "sm_buf.h"
 #include "sm_format.h"
+#include "sm_functions.h"
 #include "sm_map.h"
 #include "sm_vlq.h"
 
@@ -244,6 +245,15 @@ sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
 				 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
 				 d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
 		if (!put(&b, ",\"debugId\":\"") || !put(&b, uuid) || !put(&b, "\""))
+			goto done;
+	}
+	{
+		const uint8_t *tab;
+		uint32_t	tablen;
+
+		if (!sm_function_table(m, &tab, &tablen, err) ||
+			(tablen > 0 && (!put(&b, ",\"x_sourcemap_functions\":") ||
+							!sm_functions_to_json(tab, tablen, &b, err))))
 			goto done;
 	}
 	if (!put(&b, "}") || !smb_append(&b, "", 1))

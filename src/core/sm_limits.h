@@ -30,6 +30,9 @@
 /* Index maps nested in index maps. */
 #define SM_MAX_MAP_DEPTH		8
 
+/* The function table (FUNCTIONS section) of one map. */
+#define SM_MAX_FUNCTIONS_BYTES	(256u << 20)
+
 /* The stored value: PostgreSQL's 1 GB varlena limit. */
 #define SM_MAX_VALUE_BYTES		0x3FFFFFFFu
 

@@ -24,6 +24,16 @@
 bool		sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 					 uint8_t **out, size_t *out_len, SmError *err);
 
+/*
+ * sm_build, then the original names of the generated code's functions:
+ * js (UTF-8) is the generated (minified) source the map belongs to; its
+ * functions are found by scanning it, and their names mapped back through
+ * the map.  The result replaces any function table the document carried.
+ */
+bool		sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
+								 const SmEnv *env, size_t prefix, uint8_t **out,
+								 size_t *out_len, SmError *err);
+
 /* Check a stored form completely, as for untrusted input (binary recv). */
 bool		sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err);
 
@@ -104,6 +114,18 @@ typedef struct SmMapping
  */
 int			sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out,
 					  SmError *err);
+
+/*
+ * The original name of the function enclosing a generated position: 1
+ * with *name set (empty and *anonymous when that function has no name), 0
+ * when the map has no function table or the position is in no function,
+ * -1 on error.
+ */
+int			sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
+						   SmError *err);
+
+/* The function table (FUNCTIONS section) bytes; *len 0 when there is none. */
+bool		sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err);
 
 /* Iterate every segment in generated order (line, column, map order). */
 typedef struct SmIter SmIter;

@@ -11,6 +11,7 @@
 #include "sm_blocks.h"
 #include "sm_format.h"
 #include "sm_limits.h"
+#include "sm_scopetab.h"
 #include "sm_map.h"
 #include "sm_strtab.h"
 
@@ -52,6 +53,7 @@ struct SmMap
 	const uint8_t *ignore;
 	uint32_t	nignore;
 	const uint8_t *content_index;
+	const uint8_t *functions;	/* FUNCTIONS section, read on first use */
 	SmTable		sources;
 	SmTable		names;
 	/* the current decoded block */
@@ -910,6 +912,38 @@ sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len, bool *i
 }
 
 bool
+sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+{
+	*len = m->sec_len[SM_SEC_FUNCTIONS];
+	*data = NULL;
+	if (*len == 0)
+		return true;
+	if (m->functions == NULL)
+		m->functions = get(m, m->sec_off[SM_SEC_FUNCTIONS], *len, err);
+	*data = m->functions;
+	return m->functions != NULL;
+}
+
+int
+sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
+			   SmError *err)
+{
+	const uint8_t *tab;
+	uint32_t	len;
+	int			r;
+
+	*anonymous = false;
+	if (!sm_function_table(m, &tab, &len, err))
+		return -1;
+	if (len == 0)
+		return 0;
+	r = sm_scopetab_find(tab, len, line, col, name, anonymous);
+	if (r < 0)
+		sm_fail(err, SM_E_BINARY, "malformed function table");
+	return r;
+}
+
+bool
 sm_info(SmMap *m, SmInfo *info, SmError *err)
 {
 	(void) err;
@@ -1036,6 +1070,8 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 		return sm_fail(err, SM_E_BINARY, "checksum mismatch");
 	}
 	ok = validate_blocks(m, err) &&
+		(m->sec_len[SM_SEC_FUNCTIONS] == 0 ||
+		 sm_scopetab_check(data + m->sec_off[SM_SEC_FUNCTIONS], m->sec_len[SM_SEC_FUNCTIONS], err)) &&
 		validate_table(m, &m->sources, err) &&
 		validate_table(m, &m->names, err) &&
 		validate_contents(m, err);

@@ -19,6 +19,7 @@ PG_FUNCTION_INFO_V1(sourcemap_send);
 PG_FUNCTION_INFO_V1(sourcemap_from_text);
 PG_FUNCTION_INFO_V1(sourcemap_is_valid);
 PG_FUNCTION_INFO_V1(sourcemap_from_bytes);
+PG_FUNCTION_INFO_V1(sourcemap_with_source);
 
 /* What the bytea cast accepts after decompression (sourcemap_from_bytes takes more). */
 #define SM_DEFAULT_MAX_DOCUMENT (256 * 1024 * 1024)
@@ -214,6 +215,29 @@ sourcemap_from_bytes(PG_FUNCTION_ARGS)
 	v = build_value((const char *) json, json_len, NULL);
 	pfree(json);
 	PG_RETURN_POINTER(v);
+}
+
+/*
+ * sourcemap(map_json, generated_source): the map, plus the original names
+ * of the functions in the generated code it belongs to (found by scanning
+ * that code and mapping each function's name back through the map).
+ */
+Datum
+sourcemap_with_source(PG_FUNCTION_ARGS)
+{
+	size_t		len,
+				jslen;
+	const char *json = text_utf8(PG_GETARG_DATUM(0), &len);
+	const char *js = text_utf8(PG_GETARG_DATUM(1), &jslen);
+	SmError		err = {0};
+	uint8_t    *out = NULL;
+	size_t		out_len = 0;
+
+	if (!sm_build_with_source(json, len, js, jslen, &sm_pg_env, VARHDRSZ, &out, &out_len, &err))
+		sm_pg_report(&err, err.code == SM_E_SYNTAX || err.code == SM_E_LIMIT ?
+					 "invalid source map or generated source" : NULL);
+	SET_VARSIZE(out, out_len);
+	PG_RETURN_POINTER(out);
 }
 
 /* Would this document be accepted?  Only out-of-memory (or a cancel) raises. */

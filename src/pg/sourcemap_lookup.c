@@ -16,6 +16,7 @@
 
 PG_FUNCTION_INFO_V1(sourcemap_lookup);
 PG_FUNCTION_INFO_V1(sourcemap_lookup_batch);
+PG_FUNCTION_INFO_V1(sourcemap_lookup_frame);
 
 /* The SmBias named by the SQL bias argument; ERROR 22023 for anything else. */
 static SmBias
@@ -169,4 +170,57 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 	}
 	sm_pg_close(pm);
 	return (Datum) 0;
+}
+
+/*
+ * sourcemap_lookup_frame(map, line, col, minified_name DEFAULT NULL) ->
+ * (source, line, col, name, function, ignored): the lookup plus the
+ * original name of the enclosing function (from the map's function table),
+ * or minified_name when that is unknown or anonymous.  NULL when nothing
+ * maps.  Not strict: minified_name may be NULL.
+ */
+Datum
+sourcemap_lookup_frame(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc = position_desc(fcinfo);
+	uint32		line,
+				col;
+	SmPgMap    *pm;
+	Datum		values[6];
+	bool		nulls[6];
+	HeapTuple	tuple;
+	SmStr		fn;
+	bool		anonymous;
+	SmError		err = {0};
+	int			r;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
+	col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
+	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	if (!resolve(pm, line, col, SM_BIAS_GLB, values, nulls))
+	{
+		sm_pg_close(pm);
+		PG_RETURN_NULL();
+	}
+	/* resolve() filled source, line, col, name, ignored: make room for function */
+	values[5] = values[4];
+	nulls[5] = nulls[4];
+	r = sm_function_at(pm->map, line, col, &fn, &anonymous, &err);
+	if (r < 0)
+		sm_pg_report(&err, "corrupt sourcemap value");
+	if (r == 1 && !anonymous)
+	{
+		values[4] = PointerGetDatum(sm_pg_text(fn.ptr, fn.len));
+		nulls[4] = false;
+	}
+	else
+	{
+		nulls[4] = PG_ARGISNULL(3);
+		values[4] = nulls[4] ? (Datum) 0 : PG_GETARG_DATUM(3);
+	}
+	tuple = heap_form_tuple(desc, values, nulls);
+	sm_pg_close(pm);
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }

@@ -1,0 +1,236 @@
+/*
+ * sm_functions.c -- build, attach and print the FUNCTIONS section; see
+ * sm_functions.h.
+ */
+#include <stdio.h>
+
+#include "sm_format.h"
+#include "sm_functions.h"
+#include "sm_json.h"
+#include "sm_jsscan.h"
+#include "sm_limits.h"
+#include "sm_scopes.h"
+#include "sm_scopes_field.h"
+#include "sm_scopetab.h"
+
+/* Decoded lookups made while resolving names are kept up to this much. */
+#define SM_RESOLVE_BLOCK_CACHE (64u << 20)
+
+/* Breakpoints of x_sourcemap_functions as ranges: each one runs to the next. */
+static bool
+ranges_from_breaks(const char *json, const SmDoc *doc, SmScopeList *list, SmError *err)
+{
+	const SmFuncBreak *fb = (const SmFuncBreak *) doc->functions.data;
+	size_t		n = doc->functions.len / sizeof(SmFuncBreak);
+	SmBuf		name;
+	bool		ok = true;
+
+	smb_init(&name, list->env, err);
+	for (size_t i = 0; i < n && ok; i++)
+	{
+		const SmSpan *s = &fb[i].name;
+		size_t		len = s->len;
+		const char *text = json + s->off;
+
+		if (i + 1 < n && (fb[i + 1].line < fb[i].line ||
+						  (fb[i + 1].line == fb[i].line && fb[i + 1].col <= fb[i].col)))
+		{
+			ok = sm_fail(err, SM_E_SYNTAX, "\"x_sourcemap_functions\" is not in increasing order at byte %u",
+						 doc->functions_at);
+			break;
+		}
+		if (s->isnull)
+			continue;			/* outside every function */
+		if (i + 1 == n)
+		{
+			ok = sm_fail(err, SM_E_SYNTAX, "\"x_sourcemap_functions\" does not end with a null entry at byte %u",
+						 doc->functions_at);
+			break;
+		}
+		if (s->escaped)
+		{
+			name.len = 0;
+			if (!smb_reserve(&name, s->len))
+			{
+				ok = false;
+				break;
+			}
+			len = smj_unescape(text, s->len, (char *) name.data);
+			text = (const char *) name.data;
+		}
+		ok = sm_scope_list_add(list, fb[i].line, fb[i].col, fb[i + 1].line, fb[i + 1].col,
+							   text, len, len == 0);
+	}
+	smb_free(&name);
+	return ok;
+}
+
+bool
+sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEnv *env,
+					  SmBuf *out, SmError *err)
+{
+	SmScopeList list;
+	bool		ok = true;
+
+	if (!doc->has_functions && !doc->any_scopes)
+		return true;
+	sm_scope_list_init(&list, env, err);
+	if (doc->has_functions)
+		ok = ranges_from_breaks(json, doc, &list, err);
+	else
+	{
+		bool		found = false;
+		SmError		scopes_err = {0};
+
+		if (!sm_scopes_field_from_json(json, len, env, &list, &found, &scopes_err))
+		{
+			/* a malformed `scopes` field is ignored; anything else is an error */
+			if (scopes_err.code != SM_E_SYNTAX)
+			{
+				*err = scopes_err;
+				ok = false;
+			}
+			sm_scope_list_free(&list);
+			sm_scope_list_init(&list, env, err);
+		}
+	}
+	if (ok && list.count > 0)
+		ok = sm_scopetab_encode(&list, out, err);
+	sm_scope_list_free(&list);
+	return ok;
+}
+
+bool
+sm_functions_from_source(SmMap *map, const char *js, size_t jslen, SmBuf *out, SmError *err)
+{
+	const SmEnv *env = sm_map_env(map);
+	SmJsScan	scan;
+	SmScopeList list;
+	bool		ok;
+
+	if (!sm_js_scan(js, jslen, env, &scan, err))
+		return false;
+	sm_set_block_cache(map, SM_RESOLVE_BLOCK_CACHE);
+	sm_scope_list_init(&list, env, err);
+	ok = sm_scopes_resolve(map, &scan, &list, err) &&
+		(list.count == 0 || sm_scopetab_encode(&list, out, err));
+	sm_scope_list_free(&list);
+	sm_js_scan_free(&scan);
+	return ok;
+}
+
+bool
+sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
+					const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
+{
+	const uint8_t *toc = val + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE;
+	uint32_t	keep;
+	size_t		total;
+	uint8_t    *buf,
+			   *p;
+
+	if (len < SM_PREFIX_SIZE || sm_get32(toc) > len)
+		return sm_fail(err, SM_E_BINARY, "not a stored map");
+	keep = sm_get32(toc);		/* FUNCTIONS is the last section */
+	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
+		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
+	total = keep + tablen;
+	buf = sm_alloc(env, prefix + total, err);
+	if (buf == NULL)
+		return false;
+	p = buf + prefix;
+	memcpy(p, val, keep);
+	if (tablen)
+		memcpy(p + keep, tab, tablen);
+	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
+	sm_put32(p + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + 4, (uint32_t) tablen);
+	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	*out = buf;
+	*out_len = prefix + total;
+	return true;
+}
+
+/* Append s as a JSON string literal (names are valid text without NUL). */
+static bool
+put_json_string(SmBuf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!smb_append(out, "\"", 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+		{
+			char		e[2] = {'\\', (char) c};
+
+			if (!smb_append(out, e, 2))
+				return false;
+		}
+		else if (c < 0x20)
+		{
+			char		e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+			if (!smb_append(out, e, 6))
+				return false;
+		}
+		else if (!smb_append(out, &s[i], 1))
+			return false;
+	}
+	return smb_append(out, "\"", 1);
+}
+
+bool
+sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
+{
+	uint32_t	nb,
+				nn;
+	const uint8_t *breaks,
+			   *names,
+			   *strings;
+
+	if (len < SM_SCOPETAB_HEADER)
+		return sm_fail(err, SM_E_BINARY, "function table too short");
+	nb = sm_get32(tab + 8);
+	nn = sm_get32(tab + 12);
+	if ((uint64_t) nb * SM_SCOPETAB_BREAK + (uint64_t) nn * SM_SCOPETAB_NAME > len - SM_SCOPETAB_HEADER)
+		return sm_fail(err, SM_E_BINARY, "function table truncated");
+	breaks = tab + SM_SCOPETAB_HEADER;
+	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
+	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
+	if (!smb_append(out, "[", 1))
+		return false;
+	for (uint32_t i = 0; i < nb; i++)
+	{
+		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		uint32_t	ref = sm_get32(e + 8);
+		char		num[32];
+		bool		ok;
+
+		snprintf(num, sizeof(num), "%s[%u,%u,", i ? "," : "", sm_get32(e), sm_get32(e + 4));
+		if (!smb_append(out, num, strlen(num)))
+			return false;
+		if (ref == SM_SCOPETAB_NONE)
+			ok = smb_append(out, "null", 4);
+		else if (ref == SM_SCOPETAB_ANON)
+			ok = smb_append(out, "\"\"", 2);
+		else
+		{
+			uint32_t	off,
+						n;
+
+			if (ref >= nn)
+				return sm_fail(err, SM_E_BINARY, "function table refers to a missing name");
+			off = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
+			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)))
+				return sm_fail(err, SM_E_BINARY, "function table name out of bounds");
+			ok = put_json_string(out, (const char *) strings + off, n);
+		}
+		if (!ok || !smb_append(out, "]", 1))
+			return false;
+	}
+	return smb_append(out, "]", 1);
+}
