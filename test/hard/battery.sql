@@ -74,6 +74,14 @@ BEGIN
 		END IF;
 	END LOOP;
 
+	-- stack frames: position and enclosing function (the FUNCTIONS section)
+	EXECUTE format($q$
+		SELECT count(f.source), count(f.function)
+		FROM %s t, unnest($2::int[], $3::int[]) p(l, c),
+			LATERAL (SELECT * FROM sourcemap_lookup_frame(t.m, p.l, p.c)
+					 UNION ALL SELECT * FROM sourcemap_lookup_frame(t.m, p.l, p.c, 'minified')) f$q$, t)
+		INTO x USING m, lines, cols;
+
 	-- sources, names, contents
 	EXECUTE format('SELECT count(*), count(s.source), count(*) FILTER (WHERE s.has_content) FROM %s t, sourcemap_sources(t.m) s', t)
 		INTO x USING m;

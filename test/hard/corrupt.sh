@@ -3,7 +3,8 @@
 #
 # Takes the binary form (sourcemap_send) of the vendored maps, of a few
 # synthetic ones (debugId, ignoreList, null sources and contents, thousands
-# of names, an index map) and of corpus maps when ../shared is present,
+# of names, an index map, function tables) and of corpus maps when
+# ../shared is present,
 # mutates them (mutate.c: bit flips, edge bytes, header/toc/index fields set
 # to huge or off-by-one values, truncation, extension, swapped sections,
 # damaged and re-deflated blocks, string chunks and contents) and sends each
@@ -51,6 +52,18 @@ for f in toastr@2.1.4/toastr.js.map @sentry/browser@11.12.0/globalhandlers.js.ma
 	jquery@4.0.0/jquery.min.map leaflet@1.9.4/leaflet.js.map; do
 	load_seed "vendored/$f" "$REPO/test/data/corpus/$f"
 done
+# maps with a function table (FUNCTIONS section), from their generated code
+load_seed_js() { # name map js
+	q -v name="$1" -v file="$2" -v js="$3" <<'SQL'
+\set content `cat :'file'`
+\set code `cat :'js'`
+INSERT INTO hard_seed VALUES (:'name', sourcemap(:'content', :'code'));
+SQL
+}
+load_seed_js "functions/toastr" "$REPO/test/data/corpus/toastr@2.1.4/toastr.js.map" \
+	"$REPO/test/data/corpus/toastr@2.1.4/toastr.min.js"
+load_seed_js "functions/globalhandlers" "$REPO/test/data/corpus/@sentry/browser@11.12.0/globalhandlers.js.map" \
+	"$REPO/test/data/corpus/@sentry/browser@11.12.0/globalhandlers.js"
 # synthetic maps with the features the real ones lack
 q <<'SQL'
 INSERT INTO hard_seed VALUES

@@ -21,6 +21,15 @@
  * output directory (replay with --replay FILE).
  *
  *   mutate [--count N] [--seed S] [--only I] [--out DIR] [--replay FILE]
+ *   mutate --craft SEED_NAME --poke SECTION,OFFSET,VALUE [--poke ...]
+ *   mutate --filter --poke SECTION,OFFSET,VALUE [--poke ...] < hex > hex
+ *
+ * --craft takes the named seed, writes each u32 VALUE at OFFSET within
+ * SECTION (0 META ... 9 CONTENT, or -1 for an offset from the start of the
+ * stored form), recomputes the checksum and sends the result like --replay:
+ * a precise reproduction of a damaged field.  --filter does the same to
+ * the binary form (sourcemap_send, in hex) read from stdin and prints the
+ * result in hex, without connecting.
  *
  * Connection parameters come from the PG* environment variables.  Exit
  * status 0: no failure; 1: failures; 2: setup error or the server crashed.
@@ -284,6 +293,31 @@ layout(Layout *l, const Buf *b)
 
 		for (uint32_t k = 0; k < n; k++)
 			add_field(l, o + 4 * k);
+	}
+
+	/* FUNCTIONS (when the format has it): the scope table header, breakpoints, name entries */
+	if (SM_NSECTIONS > 10 && l->sec_len[10] >= 16)
+	{
+		uint32_t	o = l->sec_off[10];
+		uint32_t	nb = get32(b, o + 8);
+		uint32_t	nn = get32(b, o + 12);
+
+		for (uint32_t f = 0; f < 16; f += 4)
+			add_field(l, o + f);
+		nb = CAP(nb, 64);
+		for (uint32_t k = 0; k < nb && o + 16 + (k + 1) * 12 <= l->sec_off[10] + l->sec_len[10]; k++)
+			for (uint32_t f = 0; f < 12; f += 4)
+				add_field(l, o + 16 + k * 12 + f);
+		nn = CAP(nn, 32);
+		for (uint32_t k = 0; k < nn; k++)
+		{
+			uint64_t	e = (uint64_t) o + 16 + (uint64_t) get32(b, o + 8) * 12 + k * 8;
+
+			if (e + 8 > (uint64_t) l->sec_off[10] + l->sec_len[10])
+				break;
+			add_field(l, (uint32_t) e);
+			add_field(l, (uint32_t) e + 4);
+		}
 	}
 
 	/* CONTENT_INDEX -> CONTENT */
@@ -834,6 +868,24 @@ make_mutant(uint64_t run_seed, uint64_t i, Buf *out, int *seed_idx, int *first_o
 	return 0;
 }
 
+/* Write u32 values into a stored form (section-relative) and fix its checksum. */
+static void
+poke(Buf *b, long (*pokes)[3], int npokes, bool verbose)
+{
+	layout(&lay, b);
+	for (int k = 0; k < npokes; k++)
+	{
+		long		pos = pokes[k][0] < 0 ? pokes[k][1]
+			: (long) lay.sec_off[pokes[k][0] % SM_NSECTIONS] + pokes[k][1];
+
+		if (verbose)
+			printf("poke: byte %ld (u32 %u -> %lu)\n", pos, get32(b, pos), (unsigned long) pokes[k][2]);
+		put32(b, pos, (uint32_t) pokes[k][2]);
+	}
+	if (b->len >= SM_PREFIX_SIZE)
+		sm_put64(b->p + SM_H_CHECKSUM, sm_checksum(b->p + SM_PREFIX_SIZE, b->len - SM_PREFIX_SIZE));
+}
+
 /* ---- the server side -------------------------------------------------- */
 
 static PGconn *conn;
@@ -870,7 +922,7 @@ setup(void)
 	conn = PQconnectdb("");
 	if (PQstatus(conn) != CONNECTION_OK)
 		die_conn("connect");
-	PQclear(exec_ok("SET statement_timeout = '20s'"));
+	PQclear(exec_ok("SET statement_timeout = '10s'"));
 	/* tens of thousands of expected errors: keep them out of the server log */
 	PQclear(PQexec(conn, "SET log_min_messages = fatal"));
 	PQclear(PQexec(conn, "SET log_min_error_statement = panic"));
@@ -1106,7 +1158,9 @@ try_mutant(uint64_t i, const Buf *m, int op, bool verbose)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mutate [--count N] [--seed S] [--only I] [--out DIR] [--replay FILE]\n");
+	fprintf(stderr, "usage: mutate [--count N] [--seed S] [--only I] [--out DIR] [--replay FILE]\n"
+			"       mutate --craft SEED_NAME --poke SECTION,OFFSET,VALUE [--poke ...]\n"
+			"       mutate --filter --poke SECTION,OFFSET,VALUE [--poke ...] < hex\n");
 	exit(2);
 }
 
@@ -1117,6 +1171,10 @@ main(int argc, char **argv)
 	uint64_t	run_seed = 1;
 	long long	only = -1;
 	const char *replay = NULL;
+	const char *craft = NULL;
+	bool		filter = false;
+	long		pokes[16][3];
+	int			npokes = 0;
 	Buf			m = {0};
 	time_t		t0 = time(NULL);
 	bool		up = true;
@@ -1133,9 +1191,59 @@ main(int argc, char **argv)
 			outdir = argv[++a];
 		else if (strcmp(argv[a], "--replay") == 0 && a + 1 < argc)
 			replay = argv[++a];
+		else if (strcmp(argv[a], "--craft") == 0 && a + 1 < argc)
+			craft = argv[++a];
+		else if (strcmp(argv[a], "--filter") == 0)
+			filter = true;
+		else if (strcmp(argv[a], "--poke") == 0 && a + 1 < argc && npokes < 16)
+		{
+			if (sscanf(argv[++a], "%ld,%ld,%ld", &pokes[npokes][0], &pokes[npokes][1],
+					   &pokes[npokes][2]) != 3)
+				usage();
+			npokes++;
+		}
 		else
 			usage();
 	}
+	if (filter)
+	{
+		Buf			b = {0};
+		int			c,
+					hi = -1;
+
+		/* hex of the wire form (version byte first) in, hex out */
+		while ((c = getchar()) != EOF)
+		{
+			int			v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+			if (v < 0)
+				continue;
+			if (hi < 0)
+				hi = v;
+			else
+			{
+				buf_reserve(&b, b.len + 1);
+				b.p[b.len++] = (uint8_t) (hi << 4 | v);
+				hi = -1;
+			}
+		}
+		if (b.len < 1)
+			return 2;
+		{
+			Buf			st = {0};
+
+			buf_set(&st, b.p + 1, b.len - 1);
+			poke(&st, pokes, npokes, false);
+			printf("%02x", b.p[0]);
+			for (size_t k = 0; k < st.len; k++)
+				printf("%02x", st.p[k]);
+			printf("\n");
+		}
+		return 0;
+	}
+	if ((replay || craft) && strcmp(outdir, ".") == 0)
+		outdir = "/tmp";
 	setup();
 	if (replay)
 	{
@@ -1158,6 +1266,36 @@ main(int argc, char **argv)
 		return !up ? 2 : n_failed ? 1 : 0;
 	}
 	load_seeds();
+	if (craft)
+	{
+		Seed	   *sd = NULL;
+		Buf			b = {0};
+
+		for (int k = 0; k < nseeds; k++)
+			if (strcmp(seeds[k].name, craft) == 0)
+				sd = &seeds[k];
+		if (!sd)
+		{
+			fprintf(stderr, "mutate: no seed named %s\n", craft);
+			return 2;
+		}
+		buf_set(&b, sd->data, sd->len);
+		poke(&b, pokes, npokes, true);
+		buf_reserve(&m, b.len + 1);
+		m.p[0] = 1;
+		memcpy(m.p + 1, b.p, b.len);
+		m.len = b.len + 1;
+		if (m.len <= 4096)
+		{
+			printf("crafted value (binary form, hex): ");
+			for (size_t k = 0; k < m.len; k++)
+				printf("%02x", m.p[k]);
+			printf("\n");
+		}
+		up = try_mutant(0, &m, 0, true);
+		printf("crafted: %s\n", !up ? "server crashed" : n_failed ? "FAILED" : "ok");
+		return !up ? 2 : n_failed ? 1 : 0;
+	}
 	printf("seeds:");
 	for (int s = 0; s < nseeds; s++)
 		printf(" %s (%zu bytes)", seeds[s].name, seeds[s].len);

@@ -1,0 +1,2 @@
+\set id random(1, :nmaps)
+DELETE FROM maps WHERE id = :id;
