@@ -13,7 +13,8 @@
  *         header checksum is recomputed afterwards unless option bit 0 is
  *         set, so the mutations reach the decoders behind it.
  *   0xFD  synthesize: the input describes a value section by section (counts,
- *         strings, mapping blocks as segment streams or raw bytes, contents;
+ *         strings, mapping blocks as field streams (sm_blocks.h) or raw bytes,
+ *         contents, a function table (sm_scopetab.h);
  *         each part stored raw or deflated by the harness) and the harness
  *         lays it out with consistent offsets and checksum; any bytes left
  *         after the description are applied as mutations.  This reaches
@@ -45,7 +46,11 @@
 #include <zlib.h>
 
 #include "fuzz_common.h"
+#include "sm_blocks.h"
 #include "sm_format.h"
+#include "sm_limits.h"
+#include "sm_scopetab.h"
+#include "sm_vlq.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -447,6 +452,9 @@ static const char *const seed_json[] = {
 	"\"names\":[],\"mappings\":\"AAAA;AACA\"}}]}",
 	/* nothing at all */
 	"{\"version\":3,\"sources\":[],\"names\":[],\"mappings\":\"\"}",
+	/* a function table (x_sourcemap_functions: the FUNCTIONS section) */
+	"{\"version\":3,\"sources\":[\"f.js\"],\"names\":[\"run\"],\"mappings\":\"AAAA,SAASA;AACA\","
+	"\"x_sourcemap_functions\":[[0,0,\"main\"],[0,9,\"\"],[0,12,\"main\"],[1,0,\"helper\"],[1,30,null]]}",
 	/* one-field segments, empty lines, equal columns */
 	"{\"version\":3,\"sources\":[\"s\"],\"names\":[\"n\"],\"mappings\":\"A;;;C,AAAA,AAAAA,C;;CACA\"}",
 	NULL,						/* filled in by big_seed_json(): several blocks, chunks, compression */
@@ -457,7 +465,7 @@ static const char *const seed_json[] = {
 static uint8_t *seed_val[NSEEDS];
 static size_t seed_len[NSEEDS];
 
-/* A map with 600 segments, 40 sources with contents and 600 names: compressed parts. */
+/* A map with 2600 segments, 40 sources with contents and 97 names: compressed parts. */
 static char *
 big_seed_json(void)
 {
@@ -482,23 +490,56 @@ big_seed_json(void)
 		buf_puts(&b, "\"");
 	}
 	buf_puts(&b, "],\"names\":[");
-	for (int i = 0; i < 600; i++)
+	for (int i = 0; i < 97; i++)
 	{
 		int			n = snprintf(tmp, sizeof(tmp), "%s\"name_%d\"", i ? "," : "", i);
 
 		buf_put(&b, tmp, (size_t) n);
 	}
 	buf_puts(&b, "],\"mappings\":\"");
-	for (int i = 0; i < 600; i++)
 	{
-		/* 40 segments a line: column +2, source +1 every 20, line +1, column +1, name +1 */
-		const char *seg = (i % 40 == 0) ? "AAAAA" : (i % 20 == 0) ? "ECCCC" : "EACCC";
+		/*
+		 * 2600 segments, 65 a line: three mapping blocks.  Column +2 (+1 with
+		 * a repeated position now and then), source (i / 100) % 40, original
+		 * line +1, original column wobbling, name i % 97 on two in three.
+		 */
+		int64_t		psrc = 0,
+					pol = 0,
+					poc = 0,
+					pname = 0,
+					pcol = 0;
 
-		if (i && i % 40 == 0)
-			buf_puts(&b, ";");
-		else if (i)
-			buf_puts(&b, ",");
-		buf_put(&b, seg, 5);
+		for (int i = 0; i < 2600; i++)
+		{
+			int64_t		col = (i % 65) * 2 - (i % 13 == 5 ? 2 : 0);
+			int64_t		src = (i / 100) % 40,
+						ol = i,
+						oc = 10 + (i % 7) * 3,
+						name = i % 97;
+			char		seg[64];
+			size_t		n = 0;
+
+			if (i && i % 65 == 0)
+				buf_puts(&b, ";");
+			else if (i)
+				buf_puts(&b, ",");
+			if (i % 65 == 0)
+				pcol = 0;
+			n += sm_vlq_encode(col - pcol, seg + n);
+			n += sm_vlq_encode(src - psrc, seg + n);
+			n += sm_vlq_encode(ol - pol, seg + n);
+			n += sm_vlq_encode(oc - poc, seg + n);
+			if (i % 3)
+			{
+				n += sm_vlq_encode(name - pname, seg + n);
+				pname = name;
+			}
+			buf_put(&b, seg, n);
+			pcol = col;
+			psrc = src;
+			pol = ol;
+			poc = oc;
+		}
 	}
 	buf_puts(&b, "\",\"ignoreList\":[3,7,39]}");
 	buf_u8(&b, 0);
@@ -611,7 +652,7 @@ synth(Buf *v, Rd *r)
 	Buf			sec[SM_NSECTIONS];
 	uint8_t		fl = rd8(r);
 	uint16_t	hflags = (fl & 1) ? SM_FLAG_DEBUG_ID : 0;
-	uint32_t	nlines = (fl & 2) ? rd32(r) : 1u + rd8(r) % 16;
+	uint32_t	nlines = (fl & 2) ? rd32(r) % (SM_MAX_LINES + 2u) : 1u + rd8(r) % 16;
 	uint32_t	nsrc = rd8(r) % 6;
 	uint32_t	nnames = rd8(r) % 6;
 	uint32_t	nblocks;
@@ -654,6 +695,16 @@ synth(Buf *v, Rd *r)
 			synth_text(&part, r, rd8(r) % 24, true);	/* arbitrary bytes */
 		else
 		{
+			/*
+			 * The block layout of sm_blocks.h: uvarint flags, uvarint lengths
+			 * of all streams but the last, then the streams (segment headers,
+			 * line steps, source, original line, original column and name
+			 * deltas).  Flags are 0 (plain original column deltas) unless the
+			 * input asks for the "predicted" flag or for arbitrary flags.
+			 */
+			Buf			st[SM_BLOCK_STREAMS];
+
+			memset(st, 0, sizeof(st));
 			cur_line = line;
 			cur_col = col;
 			for (uint32_t i = 0; i < count; i++)
@@ -664,14 +715,14 @@ synth(Buf *v, Rd *r)
 				bool		has_src = (sb & 2) && nsrc > 0;
 				bool		has_name = has_src && (sb & 4) && nnames > 0;
 
-				buf_uvarint(&part, (uint64_t) colpart << SM_SEG_SHIFT |
+				buf_uvarint(&st[SM_BS_HEAD], (uint64_t) colpart << SM_SEG_SHIFT |
 							(has_name ? SM_SEG_HAS_NAME : 0) |
 							(has_src ? SM_SEG_HAS_SOURCE : 0) | (nl ? SM_SEG_NEW_LINE : 0));
 				if (nl)
 				{
 					uint8_t		step = rd8(r) % 2;
 
-					buf_uvarint(&part, step);
+					buf_uvarint(&st[SM_BS_LINE], step);
 					cur_line += step + 1;
 					cur_col = colpart;
 				}
@@ -683,9 +734,9 @@ synth(Buf *v, Rd *r)
 								tl = rd8(r) % 9,
 								tc = rd8(r) % 17;
 
-					buf_svarint(&part, ts - src);
-					buf_svarint(&part, tl - oline);
-					buf_svarint(&part, tc - ocol);
+					buf_svarint(&st[SM_BS_SOURCE], ts - src);
+					buf_svarint(&st[SM_BS_OLINE], tl - oline);
+					buf_svarint(&st[SM_BS_OCOL], tc - ocol);
 					src = ts;
 					oline = tl;
 					ocol = tc;
@@ -693,10 +744,18 @@ synth(Buf *v, Rd *r)
 					{
 						int64_t		tn = rd8(r) % nnames;
 
-						buf_svarint(&part, tn - name);
+						buf_svarint(&st[SM_BS_NAME], tn - name);
 						name = tn;
 					}
 				}
+			}
+			buf_uvarint(&part, (how & 0x20) ? SM_BLOCK_OCOL_PREDICTED : (how & 0x10) ? rd8(r) : 0);
+			for (int k = 0; k < SM_BLOCK_STREAMS - 1; k++)
+				buf_uvarint(&part, st[k].n);
+			for (int k = 0; k < SM_BLOCK_STREAMS; k++)
+			{
+				buf_put(&part, st[k].p, st[k].n);
+				free(st[k].p);
 			}
 		}
 		sm_put32(entry + SM_BI_LINE, line);
@@ -765,6 +824,74 @@ synth(Buf *v, Rd *r)
 		buf_u32(&sec[SM_SEC_CONTENT_INDEX], (kind & 0x40) ? rawlen + rd8(r) % 3 - 1 : rawlen);
 		buf_u32(&sec[SM_SEC_CONTENT_INDEX], k == 3 ? 3u + rd8(r) : k);
 		free(text.p);
+	}
+
+	/*
+	 * FUNCTIONS: empty, or a scope table (sm_scopetab.h): header, increasing
+	 * breakpoints whose refs name the names in order (or ANON), the last
+	 * one NONE, then the names back to back.
+	 */
+	{
+		uint8_t		ft = rd8(r);
+
+		if (ft & 1)
+		{
+			Buf		   *t = &sec[SM_SEC_FUNCTIONS];
+			uint32_t	nb = 1 + rd8(r) % 5,
+						nn = 0,
+						line = 0,
+						col = 0;
+			uint32_t	refs[6];
+			uint8_t		nlen[6];
+			Buf			strings = {0};
+
+			for (uint32_t i = 0; i < nb; i++)
+			{
+				uint8_t		k = rd8(r);
+
+				if (i + 1 == nb)
+					refs[i] = SM_SCOPETAB_NONE;
+				else if (k & 1)
+					refs[i] = SM_SCOPETAB_ANON;
+				else
+				{
+					refs[i] = nn;
+					nlen[nn] = 1 + k % 6;
+					synth_text(&strings, r, nlen[nn], raw_text);
+					nn++;
+				}
+			}
+			buf_u32(t, SM_SCOPETAB_MAGIC);
+			buf_u8(t, SM_SCOPETAB_VERSION);	/* u16 version, u16 flags (0) */
+			buf_u8(t, 0);
+			buf_u8(t, 0);
+			buf_u8(t, 0);
+			buf_u32(t, nb);
+			buf_u32(t, nn);
+			for (uint32_t i = 0; i < nb; i++)
+			{
+				uint8_t		step = rd8(r);
+
+				if (i > 0 && (step & 1))
+				{
+					line += 1 + step % 3;
+					col = rd8(r) % 8;
+				}
+				else if (i > 0)
+					col += 1 + rd8(r) % 16;
+				buf_u32(t, line);
+				buf_u32(t, col);
+				buf_u32(t, (ft & 2) ? rd32(r) : refs[i]);
+			}
+			for (uint32_t i = 0, off = 0; i < nn; i++)
+			{
+				buf_u32(t, off);
+				buf_u32(t, nlen[i]);
+				off += nlen[i];
+			}
+			buf_put(t, strings.p, strings.n);
+			free(strings.p);
+		}
 	}
 
 	/* header, table of contents, sections */

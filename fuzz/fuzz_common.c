@@ -485,6 +485,22 @@ one_lookup(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping 
 		}
 		if (r == 1)
 			check_mapping(&mp, info, "sm_lookup");
+		if (b == SM_BIAS_GLB)
+		{
+			/* the original function name at the same position */
+			SmStr		name;
+			bool		anon = false;
+			int			fr;
+
+			memset(&err, 0, sizeof(err));
+			memset(&name, 0, sizeof(name));
+			fr = sm_function_at(m, line, col, &name, &anon, &err);
+			FZ_CHECK(fr >= -1 && fr <= 1, "sm_function_at returned %d", fr);
+			if (fr < 0)
+				check_call(e, strict, false, &err, "sm_function_at", line);
+			else if (fr == 1 && !anon)
+				touch(name.ptr, name.len);
+		}
 		if (strict && have_all && !e->failed)
 		{
 			int			want = fz_ref_lookup(segs, nsegs, line, col, (SmBias) b);
@@ -688,6 +704,21 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 						 (unsigned long long) count, (unsigned long long) info.segments);
 			have_all = (r == 0 && count == nsegs);
 			sm_iter_end(it);
+		}
+	}
+
+	/* the function table, which sm_function_at bisects */
+	{
+		const uint8_t *tab = NULL;
+		uint32_t	tablen = 0;
+
+		memset(&err, 0, sizeof(err));
+		if (!sm_function_table(m, &tab, &tablen, &err))
+			check_call(e, strict, false, &err, "sm_function_table", 0);
+		else if (tablen > 0)
+		{
+			FZ_CHECK(tab != NULL, "sm_function_table: %u bytes at NULL", tablen);
+			touch(tab, tablen);
 		}
 	}
 

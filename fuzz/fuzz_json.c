@@ -20,7 +20,10 @@
  *   - every block allocated through the environment is freed.
  *
  * An input that starts like gzip or zlib goes through sm_inflate_doc first
- * (a compressed .map in a bytea), then through the same checks.
+ * (a compressed .map in a bytea), then through the same checks.  An input
+ * with a NUL byte is a map and its generated JavaScript (sm_build_with_source:
+ * the FUNCTIONS section from scanning the code); the round trip then checks
+ * that the function table survives the JSON output too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +45,23 @@ check_build_error(const FzEnv *e, const SmError *err)
 }
 
 static void one_document(const uint8_t *data, size_t size);
+
+/*
+ * sm_build, or sm_build_with_source when the input holds a NUL byte (which
+ * JSON text cannot): the JSON before it, the generated JavaScript after it.
+ */
+static bool
+build(const uint8_t *data, size_t size, const SmEnv *env, size_t prefix, uint8_t **out,
+	  size_t *out_len, SmError *err)
+{
+	const uint8_t *nul = memchr(data, 0, size);
+
+	if (nul == NULL)
+		return sm_build((const char *) data, size, env, prefix, out, out_len, err);
+	return sm_build_with_source((const char *) data, (size_t) (nul - data),
+								(const char *) nul + 1, size - (size_t) (nul - data) - 1,
+								env, prefix, out, out_len, err);
+}
 
 /*
  * A document that starts like gzip or zlib is inflated first (under a 4 MB
@@ -104,7 +124,7 @@ one_document(const uint8_t *data, size_t size)
 	fz_expand(h, q, sizeof(q));
 	fz_env_init(&e, 0);
 	memset(&err, 0, sizeof(err));
-	ok = sm_build((const char *) data, size, &e.env, prefix, &out, &out_len, &err);
+	ok = build(data, size, &e.env, prefix, &out, &out_len, &err);
 	build_allocs = e.nallocs;
 	if (!ok)
 		check_build_error(&e, &err);
@@ -161,7 +181,7 @@ one_document(const uint8_t *data, size_t size)
 		fz_env_init(&f, 1 + (long) ((h >> 20) % (uint64_t) build_allocs));
 		out = NULL;
 		memset(&err, 0, sizeof(err));
-		if (sm_build((const char *) data, size, &f.env, prefix, &out, &out_len, &err))
+		if (build(data, size, &f.env, prefix, &out, &out_len, &err))
 			sm_free(&f.env, out);
 		else
 		{

@@ -8,7 +8,8 @@
  *
  *   - sm_build accepts the map exactly when the model says every value is
  *     in range (column, source, original line and column, name, generated
- *     line and column after the section offset), and rejects it otherwise;
+ *     column after the section offset, generated lines within
+ *     SM_MAX_LINES), and rejects it otherwise;
  *   - sm_info counts the segments and the generated lines (';' + 1, plus
  *     the section's line offset);
  *   - iteration gives the model's segments stable-sorted by generated
@@ -20,8 +21,8 @@
  *
  * Input: flags, counts, optional offsets, then per segment a control byte
  * and its fields; bytes left over choose the lookups.  With flag bit 4 the
- * segments come from a PRNG seeded by the input (hundreds of them, so that
- * several mapping blocks are involved).
+ * segments come from a PRNG seeded by the input (200 to 3260 of them, so that
+ * several mapping blocks of 1024 segments are involved).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,11 @@
 
 #include "fuzz_common.h"
 #include "sm_format.h"
+#include "sm_limits.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_SEGS 1200
+#define MAX_SEGS 3300
 
 typedef struct Rd
 {
@@ -202,7 +204,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		line_off = big_off ? rd32(&r) % ((uint64_t) SM_MAX_COORD + 1) : rd8(&r) % 4;
 		col_off = big_off ? rd32(&r) % ((uint64_t) SM_MAX_COORD + 1) : rd8(&r) % 50;
 	}
-	nseg = use_prng ? 200 + rd8(&r) * 4u : rd8(&r) % 64;
+	nseg = use_prng ? 200 + rd8(&r) * 12u : rd8(&r) % 64;
 	if (use_prng)
 		prng_state = fz_hash(data, size);
 	model = malloc(MAX_SEGS * sizeof(SmMapping));
@@ -314,7 +316,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		line += (uint64_t) k;
 	}
 	puts_(&map, "\"");
-	if (line_off + line > SM_MAX_COORD)
+	if (line_off + line >= SM_MAX_LINES)	/* the named limit on generated lines */
 		valid = false;
 
 	/* the document */

@@ -1,7 +1,7 @@
 /*
  * make_seeds.c -- write the seed corpora of fuzz_binary and fuzz_lookup.
  *
- *   make_seeds JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR]
+ *   make_seeds JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR [TEXT_DIR]]
  *
  * For every map in JSON_DIR that sm_build accepts (and whose stored form
  * fits fuzz_binary's max_len), BINARY_DIR gets its stored bytes as they
@@ -12,7 +12,8 @@
  * BINARY_DIR).  Then structured seeds: mutate-mode
  * inputs for every embedded map of fuzz_binary, synthesize-mode inputs,
  * and fuzz_lookup inputs, all from a fixed PRNG, so the output is the same
- * on every run.  Run by `make seeds`; the output is committed.
+ * on every run; with TEXT_DIR, hand-written fuzz_text inputs (stack traces,
+ * JavaScript, a source text, scopes fields).  Run by `make seeds`; the output is committed.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,7 +27,7 @@
 #include "sm_map.h"
 
 #define BINARY_MAX_LEN 16384
-#define NSEED_MAPS 6			/* the embedded maps of fuzz_binary's mutate mode */
+#define NSEED_MAPS 7			/* the embedded maps of fuzz_binary's mutate mode */
 
 static uint64_t rng = 0x5EED5EED12345678ull;
 
@@ -107,9 +108,9 @@ main(int argc, char **argv)
 	Small		small[3];
 	int			nsmall = 0;
 
-	if (argc != 4 && argc != 5)
+	if (argc < 4 || argc > 6)
 	{
-		fprintf(stderr, "usage: %s JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR]\n", argv[0]);
+		fprintf(stderr, "usage: %s JSON_DIR BINARY_DIR LOOKUP_DIR [SWEEP_DIR [TEXT_DIR]]\n", argv[0]);
 		return 2;
 	}
 	d = opendir(argv[1]);
@@ -179,6 +180,35 @@ main(int argc, char **argv)
 		sm_malloc_env.free(NULL, v);
 		free(json);
 	}
+	/* maps with their generated JavaScript after a NUL (sm_build_with_source) */
+	{
+		static const char *const with_source[][2] = {
+			{"{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"outer\",\"inner\"],"
+				"\"mappings\":\"AAAA,SAASA,aAAaC;AACb,IAAI\"}",
+			"function f(){return function g(){}}\nvar h=()=>1;"},
+			{"{\"version\":3,\"sources\":[\"b.ts\"],\"names\":[\"Widget\",\"render\"],"
+				"\"mappings\":\"AAAA,MAAMA,CAAC,GAAGC\"}",
+			"class A{b(){}}o={k:function(){},get v(){return 1}};"},
+		};
+
+		for (size_t k = 0; k < sizeof(with_source) / sizeof(with_source[0]); k++)
+		{
+			char		out[64];
+			size_t		jl = strlen(with_source[k][0]),
+						sl = strlen(with_source[k][1]);
+			uint8_t    *buf = malloc(jl + 1 + sl);
+
+			if (buf == NULL)
+				return 1;
+			memcpy(buf, with_source[k][0], jl);
+			buf[jl] = 0;
+			memcpy(buf + jl + 1, with_source[k][1], sl);
+			snprintf(out, sizeof(out), "with-source-%zu", k);
+			write_file(argv[1], out, NULL, 0, buf, jl + 1 + sl);
+			free(buf);
+		}
+	}
+
 	/* the sweep maps also as gzip and zlib documents, for fuzz_json's inflate path */
 	for (int k = 0; k < nsmall; k++)
 	{
@@ -275,6 +305,77 @@ main(int argc, char **argv)
 		buf[0] = (uint8_t) (k & 0x3F);	/* every combination of the flag bits */
 		snprintf(out, sizeof(out), "lookup-%02d", k);
 		write_file(argv[3], out, NULL, 0, buf, len);
+	}
+	/* fuzz_text: one selector byte (parser), then the text */
+	if (argc > 5)
+	{
+		static const struct
+		{
+			uint8_t		sel;
+			const char *name;
+			const char *text;
+		}			texts[] =
+		{
+			{0, "stack-v8",
+				"TypeError: Cannot read properties of undefined (reading 'x')\n"
+				"    at renderList (https://app.example.com/static/js/main.3f2a.js:2:10457)\n"
+				"    at HTMLButtonElement.<anonymous> (https://app.example.com:8443/assets/vendor.js:1:2044)\n"
+				"    at new Widget (https://a.example/m.js:2:500)\n"
+				"    at https://a.example/m.js:2:77\n"
+				"    at Array.forEach (<anonymous>)\n"
+				"    at async Promise.all (index 0)\n"
+				"    at async loadAll (https://a.example/chunk(1).js:1:900)\n"
+				"    at eval (eval at compile (https://a.example/m.js:2:3000), <anonymous>:1:15)\n"
+				"    at Foo.bar [as baz] (webpack-internal:///./src/foo.ts:12:7)\n"
+				"    at Object.openSync (node:fs:601:3)\n"
+				"    at C:\\app\\a.js:1:2\n"},
+			{0, "stack-firefox",
+				"render@https://a.example/m.js:2:10457\n"
+				"async*loadAll@https://a.example/m.js:1:900\n"
+				"@https://a.example/m.js:2:77\n"
+				"global code@https://a.example/m.js:1:1\n"
+				"f@[native code]\n"
+				"g@https://a.example/m.js line 2 > eval:1:15\n"
+				"promise callback*h@https://a.example/m.js:3:4\n"},
+			{0, "stack-safari-bare", "Error: boom\r\nhttps://a.example/m.js:10:5\r\n\r\n... 3 more frames\n"},
+			{1, "refs",
+				"var a=1;\n//# sourceMappingURL=main.js.map\n"
+				"/*# sourceMappingURL=data:application/json;base64,e30= */\n"
+				"//# debugId=85314830-023f-4cf1-a267-535f4e37bb17\n"},
+			{1, "refs-code-after", "//@ sourceMappingURL=a.map\u2028x = 1\n"},
+			{2, "js-functions",
+				"function f(a){return function(){}}\nvar g=async (x)=>x+1,h=function*(){};\n"
+				"a.b.c=function(){};o={k(){},get v(){return 1},[\"s\"]:()=>{},1:function(){}};\n"
+				"class A extends B{constructor(){super()}static m(){}#p(){}}\n"
+				"x=`t${()=>1}`;y=/re[/]/g;z='()=>{';/* function(){} */ // () => {}\n"},
+			{2, "js-webpack",
+				"(()=>{var e={123:(e,t,n)=>{\"use strict\";n.d(t,{Z:()=>r});const r=function(e){return e}}};"
+				"function t(n){var r=e[n];return r}})();"},
+			{3, "scopetab-empty", "SMSC\x01"},
+			{4, "context",
+				"line one\nline two\r\nline three\rline four\xe2\x80\xa8line five\n"
+				"a very long line xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				"\xf0\x9f\x98\x80\xc3\xa9 end\n"},
+			{5, "scopes-regular",
+				"{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"f\",\"function\"],\"mappings\":\"\","
+				"\"scopes\":\"BHAAAC,CKA,EGCA,FK\"}"},
+			{5, "scopes-index",
+				"{\"version\":3,\"sections\":[{\"offset\":{\"line\":0,\"column\":5},\"map\":"
+				"{\"sources\":[\"a.js\"],\"names\":[\"f\",\"function\"],\"scopes\":\"BHAAAC,CKA,EGCA,FK\"}},"
+				"{\"map\":{\"sources\":[\"b.js\"],\"names\":[\"g\"],\"scopes\":\"BFAAA,CKA,EGCA,FK\"},"
+				"\"offset\":{\"column\":0,\"line\":4}}]}"},
+			{5 + 6 * 10, "scopes-raw", "BHAAAC,CKA,EGCA,FK"},
+		};
+
+		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		{
+			char		out[64];
+
+			snprintf(out, sizeof(out), "%d-%s", texts[k].sel % 6, texts[k].name);
+			write_file(argv[5], out, &texts[k].sel, 1, (const uint8_t *) texts[k].text,
+					   strlen(texts[k].text));
+		}
 	}
 	printf("make_seeds: %zu stored maps, %d sweep seeds, %d mutate, 24 synthesize, 32 lookup seeds\n",
 		   built, nsmall, NSEED_MAPS * 4);
