@@ -575,7 +575,10 @@ add_index_map(Builder *b, const SmDoc *doc, uint32_t line_off, uint32_t col_off)
 		char		field[40];
 
 		snprintf(field, sizeof(field), "sections[%u].offset", k);
-		if (line > SM_MAX_COORD || col > SM_MAX_COORD)
+		if (line >= SM_MAX_LINES)
+			return sm_fail(b->err, SM_E_LIMIT, "\"%s%s\" is past the limit of %u generated lines at byte %u",
+						   b->path, field, SM_MAX_LINES, secs[k].at);
+		if (col > SM_MAX_COORD)
 			return fail_field(b, field, secs[k].at, "is past 2147483647%s", "");
 		if (k > 0 && (line < prev_line || (line == prev_line && col < prev_col)))
 			return fail_field(b, field, secs[k].at,
@@ -630,6 +633,13 @@ count_strings(Builder *b, const SmDoc *doc, bool in_index, uint64_t *src_bytes, 
 	size_t		nsec = doc->sections.len / sizeof(SmSectionDoc);
 	size_t		prefix = 0;
 
+	/* an index map's own sources and names are ignored, as add_index_map does */
+	if (doc->has_sections)
+	{
+		for (size_t i = 0; i < nsec; i++)
+			count_strings(b, secs[i].map, true, src_bytes, nsrc, name_bytes, nname, content_bytes);
+		return;
+	}
 	if (in_index && doc->has_root && doc->root.len > 0)
 	{
 		const char *root;

@@ -405,11 +405,18 @@ block_target(SmMap *m, uint32_t b, uint32_t count, SmError *err)
 
 		if (m->kept == NULL)
 		{
-			m->kept = sm_alloc(m->env, (size_t) m->nblocks * sizeof(SmMapping *), err);
-			m->kept_n = sm_alloc(m->env, (size_t) m->nblocks * sizeof(uint32_t), err);
-			if (m->kept == NULL || m->kept_n == NULL)
+			SmMapping **kept = sm_alloc(m->env, (size_t) m->nblocks * sizeof(SmMapping *), err);
+			uint32_t   *kept_n = kept ? sm_alloc(m->env, (size_t) m->nblocks * sizeof(uint32_t), err) : NULL;
+
+			/* both or neither, so a failure leaves the map as it was */
+			if (kept_n == NULL)
+			{
+				sm_free(m->env, kept);
 				return NULL;
-			memset(m->kept, 0, (size_t) m->nblocks * sizeof(SmMapping *));
+			}
+			memset(kept, 0, (size_t) m->nblocks * sizeof(SmMapping *));
+			m->kept = kept;
+			m->kept_n = kept_n;
 		}
 		if (m->kept_bytes + bytes > m->kept_budget)
 			drop_kept_blocks(m);
@@ -676,11 +683,18 @@ load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 
 	if (t->chunks == NULL)
 	{
-		t->chunks = sm_alloc(m->env, (size_t) t->nchunks * sizeof(uint8_t *), err);
-		t->chunk_len = sm_alloc(m->env, (size_t) t->nchunks * sizeof(uint32_t), err);
-		if (t->chunks == NULL || t->chunk_len == NULL)
+		const uint8_t **chunks = sm_alloc(m->env, (size_t) t->nchunks * sizeof(uint8_t *), err);
+		uint32_t   *lens = chunks ? sm_alloc(m->env, (size_t) t->nchunks * sizeof(uint32_t), err) : NULL;
+
+		/* both or neither, so a failure leaves the table as it was */
+		if (lens == NULL)
+		{
+			sm_free(m->env, chunks);
 			return NULL;
-		memset(t->chunks, 0, (size_t) t->nchunks * sizeof(uint8_t *));
+		}
+		memset(chunks, 0, (size_t) t->nchunks * sizeof(uint8_t *));
+		t->chunks = chunks;
+		t->chunk_len = lens;
 	}
 	if (t->chunks[k])
 	{
