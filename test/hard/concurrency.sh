@@ -257,6 +257,17 @@ else
 	bad "1M lookups in one query: too few samples ($n) or failed: $(cat "$work/million.out")"
 fi
 
+# The canonical JSON of stored (out-of-line) maps whose JSON is larger than
+# the cache: the map is evicted when it is closed, the output must not be.
+q -c "SELECT id, md5(m::text) FROM stable ORDER BY id" > "$work/json.default"
+if PGOPTIONS="-c sourcemap.cache_size=64kB" q -c "SELECT id, md5(m::text) FROM stable ORDER BY id" \
+	> "$work/json.small" 2> "$work/json.err" && cmp -s "$work/json.default" "$work/json.small"; then
+	ok "output of $(wc -l < "$work/json.default") stored maps with sourcemap.cache_size = 64kB: same JSON as with the default cache"
+else
+	bad "output of stored maps with sourcemap.cache_size = 64kB: $(head -2 "$work/json.err" | tr '\n' ' ')"
+	for i in $(seq 60); do pg_isready -q && break; sleep 0.5; done
+fi
+
 check "the server still answers" q -c 'SELECT 1' >/dev/null
 no_crash_in_log
 finish
