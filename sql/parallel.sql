@@ -9,14 +9,14 @@ SELECT p.oid::regprocedure AS function, p.proparallel
   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
   JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
  WHERE e.extname = 'sourcemap' AND d.deptype = 'e' AND p.proparallel <> 's'
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- Costs, in units of cpu_operator_cost (the step script has the measurements).
 SELECT p.oid::regprocedure AS function, p.procost, p.prorows
   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
   JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
  WHERE e.extname = 'sourcemap' AND d.deptype = 'e' AND p.procost > 1
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- cheap quals are checked before expensive ones
 CREATE TABLE docs (id int, doc text);
