@@ -56,6 +56,14 @@ SELECT count(*) FILTER (WHERE (sourcemap_lookup(m, 0, 0)).source = 's' || id || 
 FROM maps WHERE id <> 5 AND id <> 6;
 SELECT evictions > :e1 AS evicted, bytes <= 64 * 1024 + 65536 AS bounded FROM sourcemap_cache_stats();
 
+-- a cache smaller than any map: each one is evicted as soon as it is closed,
+-- so results must not point into a closed map's memory
+SET sourcemap.cache_size = '1kB';
+SELECT count(*) FILTER (WHERE m::text::sourcemap = m) AS output_ok,
+	count(*) FILTER (WHERE (sourcemap_context(m, 's' || id || '.js', 0, 0, 0)).line
+		= (SELECT (sourcemap_context(m::text::sourcemap, 's' || id || '.js', 0, 0, 0)).line)) AS context_ok
+FROM maps WHERE id <> 5 AND id <> 6;
+
 -- cache off: nothing kept, nothing counted, same answers
 SET sourcemap.cache_size = 0;
 SELECT hits AS h2, misses AS m2 FROM sourcemap_cache_stats() \gset

@@ -90,23 +90,25 @@ sourcemap_out(PG_FUNCTION_ARGS)
 
 	if (!sm_to_json(pm->map, 0, &json, &len, &err))
 		sm_pg_report(&err, "could not output sourcemap");
-	sm_pg_close(pm);
 	if (len > MaxAllocSize - 1)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("sourcemap too large to output: its JSON form has %zu bytes", len));
+	/*
+	 * The text lives in the map's memory, which closing may free (a cached
+	 * map evicted to keep the cache within its size): take it out first.
+	 */
+	res = json;
 	if (GetDatabaseEncoding() != PG_UTF8)
-	{
 		res = pg_any_to_server(json, (int) len, PG_UTF8);
-		if (res != json)
-			PG_RETURN_CSTRING(res);
+	if (res == json && cached)
+	{
+		res = palloc(len + 1);
+		memcpy(res, json, len + 1);
 	}
-	/* a cached map allocates in the cache's memory: move the text out */
-	if (!cached)
-		PG_RETURN_CSTRING(json);
-	res = palloc(len + 1);
-	memcpy(res, json, len + 1);
-	pfree(json);
+	if (res != json)
+		pfree(json);
+	sm_pg_close(pm);
 	PG_RETURN_CSTRING(res);
 }
 

@@ -90,9 +90,11 @@ sourcemap_context(PG_FUNCTION_ARGS)
 	}
 	if (!sm_source_content(pm->map, idx, &content, &content_len, &isnull, &err))
 		sm_pg_report(&err, "could not read sourcemap source content");
-	sm_pg_close(pm);
 	if (isnull)
+	{
+		sm_pg_close(pm);
 		PG_RETURN_NULL();
+	}
 
 	li = sm_line_index_build(content, content_len, SM_LINES_JS, &sm_pg_env, &err);
 	if (li == NULL)
@@ -101,11 +103,17 @@ sourcemap_context(PG_FUNCTION_ARGS)
 					   &sm_pg_env, &ctx, &err);
 	if (r < 0)
 		sm_pg_report(&err, "could not read source context");
+	if (r > 0)
+	{
+		values[0] = lines_array(ctx.lines, ctx.npre);
+		values[1] = line_datum(&ctx.lines[ctx.npre]);
+		values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
+	}
+	/* the content lives in the map's memory until here: close only now */
+	pfree(content);
+	sm_pg_close(pm);
 	if (r == 0)
 		PG_RETURN_NULL();
-	values[0] = lines_array(ctx.lines, ctx.npre);
-	values[1] = line_datum(&ctx.lines[ctx.npre]);
-	values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
 	desc = BlessTupleDesc(desc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
