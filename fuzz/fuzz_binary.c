@@ -995,6 +995,24 @@ check_value(const uint8_t *v, size_t len, uint64_t h, bool sweep)
 	}
 }
 
+/*
+ * With FUZZ_DUMP_VALUE=path in the environment, write the value a
+ * structured input makes to path (prefixed by 0xFC), to turn a mutate- or
+ * synthesize-mode reproducer into a plain stored value.
+ */
+static void
+dump_value(const uint8_t *v, size_t n)
+{
+	const char *path = getenv("FUZZ_DUMP_VALUE");
+	FILE	   *f;
+
+	if (path == NULL || *path == '\0')
+		return;
+	f = fopen(path, "wb");
+	if (f == NULL || fputc(MODE_FIXSUM, f) == EOF || fwrite(v, 1, n, f) != n || fclose(f) != 0)
+		fz_fail("cannot write %s", path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -1054,6 +1072,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (v.n)
 			memcpy(exact, v.p, v.n);
 		free(v.p);
+		dump_value(exact, v.n);
 		check_value(exact, v.n, h, data[0] == MODE_SWEEP);
 		free(exact);
 	}

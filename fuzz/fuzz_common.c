@@ -9,6 +9,7 @@
 #include "fuzz_common.h"
 #include "sm_format.h"
 #include "sm_json.h"
+#include "sm_reverse.h"
 
 /* ---- environment ------------------------------------------------------------ */
 
@@ -603,6 +604,167 @@ exercise_json(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, size_t prefix
 	sm_free(&e->env, out);
 }
 
+static int
+cmp_genpos(const void *va, const void *vb)
+{
+	const SmGenPos *a = va,
+			   *b = vb;
+	int			c = cmp_pos(a->gen_line, a->gen_col, b->gen_line, b->gen_col);
+
+	return c ? c : cmp_pos(a->orig_line, a->orig_col, b->orig_line, b->orig_col);
+}
+
+/*
+ * The reverse lookup's specified answer over all segments (sm_reverse.h):
+ * with a column, the segments of the source on the line at that original
+ * column, else at the smallest greater one on the line; without, the whole
+ * line, else the next original line of the source that has any.
+ */
+static size_t
+ref_reverse(const SmMapping *segs, size_t n, uint32_t src, uint32_t line, bool has_col,
+			uint32_t col, SmGenPos *out)
+{
+	uint64_t	best = UINT64_MAX;
+	size_t		k = 0;
+
+	/* the original (line, column) to take: the least one that qualifies */
+	for (size_t i = 0; i < n; i++)
+	{
+		const SmMapping *s = &segs[i];
+		uint64_t	key;
+
+		if (s->source != src)
+			continue;
+		if (has_col)
+		{
+			if (s->orig_line != line || s->orig_col < col)
+				continue;
+			key = s->orig_col;
+		}
+		else
+		{
+			if (s->orig_line < line)
+				continue;
+			key = s->orig_line;
+		}
+		if (key < best)
+			best = key;
+	}
+	if (best == UINT64_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+	{
+		const SmMapping *s = &segs[i];
+
+		if (s->source != src ||
+			(has_col ? (s->orig_line != line || s->orig_col != best) : s->orig_line != best))
+			continue;
+		out[k].gen_line = s->gen_line;
+		out[k].gen_col = s->gen_col;
+		out[k].orig_line = s->orig_line;
+		out[k].orig_col = s->orig_col;
+		k++;
+	}
+	return k;
+}
+
+/* Reverse lookups by scan and by index agree with each other and with the reference. */
+static void
+exercise_reverse(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping *segs,
+				 size_t nsegs, bool have_all, const uint8_t *q, size_t qlen)
+{
+	SmError		err;
+	SmReverseIndex *ix;
+	SmGenPos   *want = NULL;
+
+	memset(&err, 0, sizeof(err));
+	ix = sm_reverse_index_build(m, &err);
+	if (ix == NULL)
+		check_call(e, strict, false, &err, "sm_reverse_index_build", 0);
+	else if (strict && have_all && !e->failed)
+	{
+		size_t		mapped = 0;
+
+		for (size_t i = 0; i < nsegs; i++)
+			mapped += segs[i].source != SM_NONE;
+		FZ_CHECK(sm_reverse_index_count(ix) == mapped,
+				 "the reverse index holds %zu entries for %zu mapped segments",
+				 sm_reverse_index_count(ix), mapped);
+	}
+	if (have_all && nsegs > 0)
+	{
+		want = malloc(nsegs * sizeof(SmGenPos));
+		if (want == NULL)
+			fz_fail("out of memory in the harness");
+	}
+	for (size_t k = 0; k < 12; k++)
+	{
+		uint8_t		b0 = q[(5 * k + 3) % qlen],
+					b1 = q[(5 * k + 4) % qlen];
+		uint32_t	src,
+					line,
+					col;
+		bool		has_col = b0 & 2;
+		SmGenPos   *a = NULL,
+				   *b = NULL;
+		size_t		na = 0,
+					nb = 0;
+		bool		oka,
+					okb = false;
+
+		if (nsegs > 0 && (b0 & 1))
+		{
+			const SmMapping *s = &segs[((size_t) b1 << 4 | (b0 >> 4)) % nsegs];
+
+			src = s->source == SM_NONE ? 0 : s->source;
+			line = s->orig_line - ((b0 >> 2) & 1);
+			col = s->orig_col + ((b0 >> 3) & 1);
+		}
+		else
+		{
+			src = k == 11 ? info->sources : b1 % (info->sources + 1);
+			line = b0 >> 2;
+			col = b1;
+		}
+		memset(&err, 0, sizeof(err));
+		oka = sm_generated_positions(m, src, line, has_col, col, &a, &na, &err);
+		if (src >= info->sources)
+			FZ_CHECK(!oka && err.code == SM_E_ARGUMENT,
+					 "sm_generated_positions accepted source %u of %u", src, info->sources);
+		else if (!oka)
+			check_call(e, strict, false, &err, "sm_generated_positions", src);
+		if (ix)
+		{
+			memset(&err, 0, sizeof(err));
+			okb = sm_reverse_index_lookup(ix, src, line, has_col, col, &b, &nb, &err);
+			if (src >= info->sources)
+				FZ_CHECK(!okb && err.code == SM_E_ARGUMENT,
+						 "sm_reverse_index_lookup accepted source %u of %u", src, info->sources);
+			else if (!okb)
+				check_call(e, strict, false, &err, "sm_reverse_index_lookup", src);
+		}
+		for (size_t i = 0; oka && i + 1 < na; i++)
+			FZ_CHECK(cmp_genpos(&a[i], &a[i + 1]) <= 0, "sm_generated_positions: results not sorted");
+		if (strict && !e->failed && oka && okb)
+			FZ_CHECK(na == nb && (na == 0 || memcmp(a, b, na * sizeof(SmGenPos)) == 0),
+					 "reverse lookup (%u, %u, %s%u): the scan gives %zu positions, the index %zu",
+					 src, line, has_col ? "" : "no column ", col, na, nb);
+		if (strict && !e->failed && oka && want)
+		{
+			size_t		nw = ref_reverse(segs, nsegs, src, line, has_col, col, want);
+
+			qsort(want, nw, sizeof(SmGenPos), cmp_genpos);
+			FZ_CHECK(na == nw && (nw == 0 || memcmp(a, want, nw * sizeof(SmGenPos)) == 0),
+					 "reverse lookup (%u, %u, %s%u): %zu positions, the reference %zu", src,
+					 line, has_col ? "" : "no column ", col, na, nw);
+		}
+		sm_free(&e->env, a);
+		sm_free(&e->env, b);
+	}
+	free(want);
+	sm_reverse_index_free(ix);
+}
+
 void
 fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 			const uint8_t *canon, size_t canon_len)
@@ -610,7 +772,8 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 	SmError		err;
 	SmInfo		info;
 	SmMapping  *segs;
-	size_t		nsegs = 0;
+	size_t		nsegs = 0,
+				nsegs_cap;
 	uint64_t	count = 0;
 	bool		have_all = false;
 	uint32_t	n;
@@ -653,15 +816,16 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 		FZ_CHECK(r == SM_NONE || r < info.sources, "sm_find_source gave %u", r);
 	}
 
-	/* the decoded-block cache: off, tiny (constant eviction), or roomy */
+	/* the decoded-block cache: off, tiny (never holds a block), or roomy */
 	{
-		static const size_t budgets[] = {0, 3 * sizeof(SmMapping), 300 * sizeof(SmMapping), (size_t) 1 << 20};
+		static const size_t budgets[] = {0, 3 * sizeof(SmMapping), (size_t) 1 << 20, (size_t) 1 << 20};
 
 		sm_set_block_cache(m, budgets[q[qlen > 1 ? 1 : 0] % 4]);
 	}
 
 	/* every segment in order */
-	segs = malloc(FZ_MAX_SEGS * sizeof(SmMapping));
+	nsegs_cap = info.segments < FZ_MAX_SEGS ? (size_t) info.segments + 1 : FZ_MAX_SEGS;
+	segs = malloc(nsegs_cap * sizeof(SmMapping));
 	if (segs == NULL)
 		fz_fail("out of memory");
 	{
@@ -686,7 +850,7 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 							 "sm_iter_next out of order: %u:%u after %u:%u", mp.gen_line,
 							 mp.gen_col, prev.gen_line, prev.gen_col);
 				prev = mp;
-				if (nsegs < FZ_MAX_SEGS)
+				if (nsegs < nsegs_cap)
 					segs[nsegs++] = mp;
 				count++;
 				if (strict)
@@ -706,6 +870,8 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 			sm_iter_end(it);
 		}
 	}
+
+	exercise_reverse(e, m, strict, &info, segs, nsegs, have_all, q, qlen);
 
 	/* the function table, which sm_function_at bisects */
 	{

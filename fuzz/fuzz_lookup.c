@@ -416,7 +416,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				qc = (a & 2) ? (uint32_t) (col_off + (a >> 2)) : (uint32_t) (a >> 2);
 			}
 			if (a & 0x80)
-				sm_set_block_cache(m, (a & 0x40) ? 4096 : 0);
+				sm_set_block_cache(m, (a & 0x40) ? (size_t) 1 << 20 : 0);
 			for (int bias = SM_BIAS_GLB; bias <= SM_BIAS_GLB_CROSS_LINE; bias++)
 			{
 				int			want = fz_ref_lookup(model, nmodel, ql, qc, (SmBias) bias);
