@@ -106,7 +106,7 @@ while IFS='|' read -r name result; do
 	else
 		bad "seed $name: $result"
 	fi
-done < <(q <<'SQL'
+done < <(q 2>&1 <<'SQL' | sed -n "s/^\(psql:[^ ]* \)\?NOTICE:  //p"
 DO $$
 DECLARE r record;
 BEGIN
@@ -123,7 +123,7 @@ BEGIN
 	END LOOP;
 END $$;
 SQL
-2>&1 | sed -n "s/^\(psql:[^ ]* \)\?NOTICE:  //p")
+)
 
 echo "mutating: $count mutants, seed $seed"
 mkdir -p "$work/fail"
@@ -145,7 +145,7 @@ if [ "$rc" -ne 0 ] && ls "$work/fail"/*.bin >/dev/null 2>&1; then
 	echo "failing mutants kept in $keep; replay one in a database with the extension and"
 	echo "test/hard/battery.sql loaded: $keep/mutate --replay $keep/fail-N.bin"
 fi
-accepted=$(sed -n 's/.* \([0-9]*\) accepted.*/\1/p' "$work/mutate.out")
+accepted=$(sed -n 's/^mutants: .* \([0-9]*\) accepted.*/\1/p' "$work/mutate.out")
 if [ -n "$accepted" ] && [ "$accepted" -gt 0 ]; then
 	ok "some mutants got past validation and exercised the readers ($accepted)"
 else

@@ -264,6 +264,35 @@ else
 	ok "a value claiming 2^30 generated lines: refused by recv: $(echo "$out" | grep -m1 ERROR)"
 fi
 
+# The same for a function table (FUNCTIONS section) whose last breakpoint has
+# a column past 2^31 - 1, which the JSON form (x_sourcemap_functions) cannot
+# hold: recv must refuse it, or the dump must keep it.
+le32() { # hex, byte position -> u32
+	local h=$1 p=$2
+	echo $((16#${h:p*2+6:2}${h:p*2+4:2}${h:p*2+2:2}${h:p*2:2}))
+}
+fn=$(q -c "SELECT encode(sourcemap_send(sourcemap(
+	'{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"outer\",\"inner\"],\"mappings\":\"AAAAA,SAASC,UAAUD\"}',
+	'function o(){function i(){return 1}return i()}')), 'hex')")
+# wire byte first: stored offset o is hex byte o + 1; the toc entry of
+# section 10 (FUNCTIONS) is at stored offset 32 + 80; the breakpoint count at
+# offset 8 of the section, breakpoints (line, col, ref) from offset 16
+fsec=$(le32 "$fn" $((1 + 32 + 80)))
+nbreak=$(le32 "$fn" $((1 + fsec + 8)))
+fbad=$(echo "$fn" | "$work/mutate" --filter --poke 10,$((16 + 12 * (nbreak - 1) + 4)),2147483648)
+psql -X -q -d smodd -c 'CREATE TABLE odd_fn (m sourcemap)'
+pgcopy_hex "$fbad" | hex_to_file "$work/fn.copy"
+if out=$(psql -X -q -v ON_ERROR_STOP=1 -d smodd \
+	-c "\\copy odd_fn FROM '$work/fn.copy' WITH (FORMAT binary)" 2>&1); then
+	if out=$(psql -X -q -At -d smodd -c 'SELECT sourcemap_in(m::text::cstring) = m FROM odd_fn' 2>&1) && [ "$out" = t ]; then
+		ok "a function table with a column of 2^31: accepted, and its JSON reads back to the same value"
+	else
+		bad "a function table with a column of 2^31 ($nbreak breakpoints) is accepted by recv, but its JSON does not read back (no dump/restore): $out"
+	fi
+else
+	ok "a function table with a column of 2^31: refused by recv: $(echo "$out" | grep -m1 ERROR)"
+fi
+
 check "the server still answers" q -c 'SELECT 1' >/dev/null
 no_crash_in_log
 finish
