@@ -109,8 +109,7 @@ sourcemap_context(PG_FUNCTION_ARGS)
 		values[1] = line_datum(&ctx.lines[ctx.npre]);
 		values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
 	}
-	/* the content lives in the map's memory until here: close only now */
-	pfree(content);
+	/* the content lives in the map's memory (freed with it): close only now */
 	sm_pg_close(pm);
 	if (r == 0)
 		PG_RETURN_NULL();
