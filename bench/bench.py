@@ -377,6 +377,9 @@ class Bench:
         floor = os.path.join(d, 'floor.sql')
         with open(floor, 'w') as f:
             f.write(f'\\set id {mid}\nSELECT id FROM maps WHERE id = :id;\n')
+        # the floor plus one small TOAST slice: the staged JSON is stored uncompressed out of line
+        with open(os.path.join(d, 'slice.sql'), 'w') as f:
+            f.write(f'\\set id {mid}\nSELECT substr(doc, 1, 8) FROM raw WHERE id = :id;\n')
         looks = []
         for i, (l, c) in enumerate(pos):
             p = os.path.join(d, f'lookup{i}.sql')
@@ -415,7 +418,7 @@ class Bench:
 
     def lookup(self):
         maps = self.lookup_maps()
-        kinds = {'floor': None, 'warm': None, 'cold': 'sourcemap.cache_size=0'}
+        kinds = {'floor': None, 'slice': None, 'warm': None, 'cold': 'sourcemap.cache_size=0'}
         sc, allpos = {}, {}
         for m in maps:
             pos = self.positions(self.db, m['id'], self.p['lookup_positions'])
@@ -428,7 +431,8 @@ class Bench:
             for m in shuffled(maps):
                 for k in shuffled(kinds):
                     floor, looks = sc[m['id']]
-                    files = [floor] if k == 'floor' else looks
+                    files = ([floor] if k == 'floor' else
+                             [os.path.join(os.path.dirname(floor), 'slice.sql')] if k == 'slice' else looks)
                     opt = f'-c {kinds[k]}' if kinds[k] else None
                     xs = self.pgbench(self.db, files, self.p['lookup_secs'], opt)
                     lat.setdefault((m['id'], k), []).append(xs)
@@ -437,7 +441,7 @@ class Bench:
         # psql (after one untimed pass, so the warm cache is filled and the backend's heap has grown).
         diag = {}
         for rnd in range(3):
-            for m, k in shuffled([(m, k) for m in maps for k in kinds]):
+            for m, k in shuffled([(m, k) for m in maps for k in kinds if k != 'slice']):
                 opt = kinds[k]
                 s = Session(self.db, f'-c {opt}' if opt else None)
                 if k == 'floor':
@@ -500,6 +504,11 @@ class Bench:
             'lateral lookup': 'SELECT f.id, p.source, p.line, p.col, p.name FROM frames f '
                               'JOIN maps m ON m.id = f.map_id CROSS JOIN LATERAL sourcemap_lookup(m.map, f.line, f.col) p',
             'scalar lookup': 'SELECT f.id, sourcemap_lookup(m.map, f.line, f.col) FROM frames f JOIN maps m ON m.id = f.map_id',
+            'lateral lookup, frames sorted': 'SELECT f.id, p.source, p.line, p.col, p.name FROM '
+                                             '(SELECT * FROM frames ORDER BY map_id, line, col) f '
+                                             'JOIN maps m ON m.id = f.map_id CROSS JOIN LATERAL sourcemap_lookup(m.map, f.line, f.col) p',
+            'bare join, frames sorted': 'SELECT f.id, f.line, f.col, m.id FROM (SELECT * FROM frames ORDER BY map_id, line, col) f '
+                                        'JOIN maps m ON m.id = f.map_id',
             'lateral lookup, 1 GB cache': 'SET sourcemap.cache_size = \'1GB\'; '
                                           'SELECT f.id, p.source, p.line, p.col, p.name FROM frames f '
                                           'JOIN maps m ON m.id = f.map_id CROSS JOIN LATERAL sourcemap_lookup(m.map, f.line, f.col) p',
