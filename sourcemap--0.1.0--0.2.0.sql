@@ -130,19 +130,22 @@ ALTER FUNCTION sourcemap_is_valid(text) COST 50000;
 -- A one-line summary for psql, where the value itself prints the whole
 -- canonical JSON.  The file name is quoted and cut to 80 characters, so
 -- the line stays short whatever the map holds.
+-- Its own search_path: operators and types in the body must not resolve
+-- through the caller's (a hostile schema could plant a || or a text).
 CREATE FUNCTION sourcemap_summary(map sourcemap) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 200
+	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT 'sourcemap v' || i.version::text
-		|| ' file=' || coalesce('"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.regexp_replace(
-				CASE WHEN pg_catalog.length(i.file) > 80 THEN pg_catalog.left(i.file, 77) || '...' ELSE i.file END,
-				'[[:cntrl:]]', ' ', 'g'), '\', '\\'), '"', '\"') || '"', '-')
-		|| ' sources=' || i.sources::text
-		|| ' names=' || i.names::text
-		|| ' segments=' || i.segments::text
-		|| ' lines=' || i.generated_lines::text
-		|| ' debug_id=' || coalesce(i.debug_id::text, '-')
-		|| ' size=' || pg_catalog.pg_size_pretty(i.stored_bytes::bigint)
+	SELECT 'sourcemap v' OPERATOR(pg_catalog.||) i.version::pg_catalog.text
+		OPERATOR(pg_catalog.||) ' file=' OPERATOR(pg_catalog.||) coalesce('"' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(pg_catalog.regexp_replace(
+				CASE WHEN pg_catalog.length(i.file) OPERATOR(pg_catalog.>) 80 THEN pg_catalog.left(i.file, 77) OPERATOR(pg_catalog.||) '...' ELSE i.file END,
+				'[[:cntrl:]]', ' ', 'g'), '\', '\\'), '"', '\"') OPERATOR(pg_catalog.||) '"', '-')
+		OPERATOR(pg_catalog.||) ' sources=' OPERATOR(pg_catalog.||) i.sources::pg_catalog.text
+		OPERATOR(pg_catalog.||) ' names=' OPERATOR(pg_catalog.||) i.names::pg_catalog.text
+		OPERATOR(pg_catalog.||) ' segments=' OPERATOR(pg_catalog.||) i.segments::pg_catalog.text
+		OPERATOR(pg_catalog.||) ' lines=' OPERATOR(pg_catalog.||) i.generated_lines::pg_catalog.text
+		OPERATOR(pg_catalog.||) ' debug_id=' OPERATOR(pg_catalog.||) coalesce(i.debug_id::pg_catalog.text, '-')
+		OPERATOR(pg_catalog.||) ' size=' OPERATOR(pg_catalog.||) pg_catalog.pg_size_pretty(i.stored_bytes::pg_catalog.int8)
 	  FROM @extschema@.sourcemap_info(map) i
 	$$;
 COMMENT ON FUNCTION sourcemap_summary(sourcemap) IS

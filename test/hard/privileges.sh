@@ -88,7 +88,7 @@ perl -e '
 			my @found;
 			while ($b =~ /(?<![\w.@])([A-Za-z_]\w*+)\s*\(/g) {
 				my ($id, $at) = ($1, $-[1]);
-				next if $kw{lc $id};
+				next if $kw{lc $id} || uc $id eq "OPERATOR";	# OPERATOR(schema.op) is the qualified form
 				push @found, [$at, "function $id()"];
 			}
 			while ($b =~ /::\s*([A-Za-z_]\w*+)(?!\s*\.)/g) {
