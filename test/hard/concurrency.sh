@@ -239,11 +239,11 @@ done
 : > "$work/million.rss"
 while kill -0 "$million" 2>/dev/null; do
 	awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" >> "$work/million.rss" 2>/dev/null || true
-	sleep 0.1
+	sleep 0.02
 done
 wait "$million" || true
 n=$(wc -l < "$work/million.rss")
-if [ "$n" -ge 6 ] && grep -qE '^[0-9]+$' "$work/million.out"; then
+if [ "$n" -ge 5 ] && grep -qE '^[0-9]+$' "$work/million.out"; then
 	# after the first fifth (warm-up), the maximum may not exceed the level reached by then by much
 	read -r early late < <(awk -v n="$n" '{ v[NR] = $1 } END {
 		e = 0; l = 0; for (i = 1; i <= n; i++) { if (i <= n / 5 + 1) { if (v[i] > e) e = v[i] } else if (v[i] > l) l = v[i] }
