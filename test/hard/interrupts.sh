@@ -48,9 +48,12 @@ CREATE TABLE bigj (j text);
 ALTER TABLE bigj ALTER j SET STORAGE EXTERNAL;
 INSERT INTO bigj VALUES (:'content');
 CREATE TABLE bigm AS SELECT j::sourcemap AS m FROM bigj;
--- one million frames anywhere in the map
+-- one million frames anywhere in the first 20,000 lines of the map (all of
+-- babylonjs, one line): the blocks they hit stay in the decoded-block cache,
+-- as in a real re-symbolication batch
 CREATE TABLE frames AS
-	SELECT array_agg((random() * s.max_line)::int) AS lines, array_agg((random() * s.max_col)::int) AS cols
+	SELECT array_agg((random() * least(s.max_line, 20000))::int) AS lines,
+		array_agg((random() * s.max_col)::int) AS cols
 	FROM (SELECT max(gen_line) AS max_line, max(gen_col) AS max_col FROM bigm, sourcemap_tokens(bigm.m)) s,
 		generate_series(1, 1000000);
 SQL
@@ -120,19 +123,26 @@ test_call() {
 	local name=$1 query=$2 scan_query=${3:-}
 	local content= base scan=0 work_ms timeout cutoff
 	[ -n "$scan_query" ] && content=yes
-	run "$name-base" 0 "$query" "$content"
+	# the uninterrupted call (at most a minute); for the literal, the best of
+	# two runs, and the best of two for the scan alone: the scan time varies
+	run "$name-base" 60000 "$query" "$content"
 	if [ -n "$R_STATE" ] || [ -z "$R_MS" ]; then
 		bad "$name: the uninterrupted call failed: $R_ERR"
 		return
 	fi
 	base=$R_MS
 	if [ -n "$scan_query" ]; then
+		run "$name-base2" 60000 "$query" "$content"
+		[ -n "$R_MS" ] && [ -z "$R_STATE" ] && [ "$R_MS" -lt "$base" ] && base=$R_MS
 		run "$name-scan" 0 "$scan_query" "$content"
 		scan=${R_MS:-0}
+		run "$name-scan2" 0 "$scan_query" "$content"
+		[ -n "$R_MS" ] && [ "$R_MS" -lt "$scan" ] && scan=$R_MS
 	fi
 	work_ms=$((base - scan))
 	echo "  $name: uninterrupted $base ms ($scan ms scanning the statement, $work_ms ms in the extension)"
-	if [ "$work_ms" -lt 800 ]; then
+	# long enough to be interrupted 300 ms in (and well before its end)
+	if [ "$work_ms" -lt "$([ -n "$scan_query" ] && echo 500 || echo 800)" ]; then
 		bad "$name: the call takes only $work_ms ms, too short to show an interrupt"
 		return
 	fi
