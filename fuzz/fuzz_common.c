@@ -794,14 +794,14 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 		touch(info.source_root.ptr, info.source_root.len);
 
 	/* strings: the first ones, the last one, and some past the end */
-	n = info.sources < 64 ? info.sources : 64;
+	n = info.sources < 256 ? info.sources : 256;
 	for (uint32_t i = 0; i < n; i++)
 		exercise_source(e, m, strict, &info, i);
 	if (info.sources > n)
 		exercise_source(e, m, strict, &info, info.sources - 1);
 	exercise_source(e, m, strict, &info, info.sources);
 	exercise_source(e, m, strict, &info, UINT32_MAX);
-	n = info.names < 64 ? info.names : 64;
+	n = info.names < 256 ? info.names : 256;
 	for (uint32_t i = 0; i < n; i++)
 		exercise_name(e, m, strict, &info, i);
 	if (info.names > n)
