@@ -31,6 +31,7 @@ DECLARE
 	lines int[];
 	cols int[];
 	b text;
+	canonical boolean;
 BEGIN
 	EXECUTE format('SELECT i.* FROM %s t, sourcemap_info(t.m) i', t) INTO i USING m;
 	IF i.version <> 3 OR i.segments < 0 OR i.generated_lines < 1 OR i.sources < 0 OR i.names < 0 THEN
@@ -132,10 +133,32 @@ BEGIN
 
 	-- output: canonical JSON that reads back; send gives back the received bytes
 	EXECUTE format('SELECT t.m::text FROM %s t', t) INTO j USING m;
-	IF NOT sourcemap_is_valid(j) THEN
-		RAISE EXCEPTION 'the canonical JSON of the value does not read back';
-	END IF;
+	BEGIN
+		PERFORM sourcemap_in(j::cstring);
+	EXCEPTION WHEN OTHERS THEN
+		RAISE EXCEPTION 'the canonical JSON of the value does not read back: %', SQLERRM;
+	END;
 	EXECUTE format('SELECT sourcemap_send(t.m) FROM %s t', t) INTO bs USING m;
+	-- read back, it is the same map: same segments, sources, contents, names
+	-- (its bytes may differ when recv took a valid but non-canonical encoding)
+	EXECUTE format($q$
+		SELECT (SELECT md5(string_agg(concat_ws('|', k.gen_line, k.gen_col, k.source, k.line, k.col, k.name), ','))
+				FROM sourcemap_tokens(t.m) k) AS tokens,
+			(SELECT md5(string_agg(concat_ws('|', s.idx, s.source, s.ignored, s.has_content,
+				md5(sourcemap_source_content(t.m, s.idx))), ',')) FROM sourcemap_sources(t.m) s) AS sources,
+			(SELECT md5(string_agg(n.name, ',')) FROM sourcemap_names(t.m) n) AS names
+		FROM %s t$q$, t) INTO x USING m;
+	SELECT (SELECT md5(string_agg(concat_ws('|', k.gen_line, k.gen_col, k.source, k.line, k.col, k.name), ','))
+			FROM sourcemap_tokens(r.m) k) IS NOT DISTINCT FROM x.tokens
+		AND (SELECT md5(string_agg(concat_ws('|', s.idx, s.source, s.ignored, s.has_content,
+			md5(sourcemap_source_content(r.m, s.idx))), ',')) FROM sourcemap_sources(r.m) s) IS NOT DISTINCT FROM x.sources
+		AND (SELECT md5(string_agg(n.name, ',')) FROM sourcemap_names(r.m) n) IS NOT DISTINCT FROM x.names,
+		sourcemap_send(r.m) = bs
+	INTO h1, canonical
+	FROM (SELECT sourcemap_in(j::cstring) AS m) r;
+	IF NOT h1::boolean THEN
+		RAISE EXCEPTION 'the value read back from its canonical JSON is another map';
+	END IF;
 	IF raw IS NOT NULL AND bs IS DISTINCT FROM raw THEN
 		RAISE EXCEPTION 'sourcemap_send does not give back the received bytes (% vs % bytes)',
 			length(bs), length(raw);
@@ -160,7 +183,7 @@ BEGIN
 	END IF;
 	PERFORM sourcemap_cache_stats();
 
-	RETURN format('segments=%s lines=%s sources=%s names=%s json=%s', i.segments,
-		i.generated_lines, i.sources, i.names, length(j));
+	RETURN format('segments=%s lines=%s sources=%s names=%s json=%s canonical=%s', i.segments,
+		i.generated_lines, i.sources, i.names, length(j), canonical);
 END
 $fn$;

@@ -986,7 +986,7 @@ load_seeds(void)
 
 /* ---- outcomes ------------------------------------------------------- */
 
-static long n_tried, n_accepted, n_rejected, n_failed, n_unchanged;
+static long n_tried, n_accepted, n_rejected, n_failed, n_unchanged, n_noncanonical;
 static long by_state[64];
 static char state_names[64][6];
 static int	nstates;
@@ -1116,6 +1116,8 @@ try_mutant(uint64_t i, const Buf *m, int op, bool verbose)
 	}
 	if (verbose)
 		printf("in memory: %s\n", PQgetvalue(r, 0, 0));
+	if (strstr(PQgetvalue(r, 0, 0), "canonical=false"))
+		n_noncanonical++;		/* the same map, but JSON in and out gives other bytes */
 	PQclear(r);
 
 	/* stored in a table, then every function on the stored value */
@@ -1367,6 +1369,8 @@ main(int argc, char **argv)
 	printf("mutants: %ld tried, %ld rejected cleanly, %ld accepted (every function ran on each), "
 		   "%ld failed (%ld server crashes), %ld unchanged skipped, %lds\n",
 		   n_tried, n_rejected, n_accepted, n_failed, n_crashes, n_unchanged, (long) (time(NULL) - t0));
+	printf("accepted values whose canonical JSON reads back to other bytes (the same map): %ld\n",
+		   n_noncanonical);
 	printf("rejections by SQLSTATE:");
 	for (int k = 0; k < nstates; k++)
 		printf(" %s=%ld", state_names[k], by_state[k]);
