@@ -1008,6 +1008,40 @@ count_state(const char *st)
 	}
 }
 
+/* failures by kind: why, SQLSTATE and the start of the message */
+#define MAX_SIGS 64
+static char fail_sig[MAX_SIGS][160];
+static long fail_sig_n[MAX_SIGS];
+static long fail_sig_first[MAX_SIGS];
+static int	nsigs;
+
+static void
+count_failure(uint64_t i, const char *why, const char *detail)
+{
+	char		sig[160];
+	const char *msg = strstr(detail, "ERROR:  ");
+	size_t		n;
+
+	snprintf(sig, sizeof(sig), "%s: %s", why, msg ? msg + 8 : detail);
+	/* up to the first digit run or colon after the start, so counts and offsets do not split kinds */
+	n = strlen(why) + 2;
+	while (sig[n] && sig[n] != '\n' && !(sig[n] >= '0' && sig[n] <= '9') && n < 150)
+		n++;
+	sig[n] = '\0';
+	for (int k = 0; k < nsigs; k++)
+		if (strcmp(fail_sig[k], sig) == 0)
+		{
+			fail_sig_n[k]++;
+			return;
+		}
+	if (nsigs < MAX_SIGS)
+	{
+		snprintf(fail_sig[nsigs], sizeof(fail_sig[0]), "%s", sig);
+		fail_sig_n[nsigs] = 1;
+		fail_sig_first[nsigs++] = (long) i;
+	}
+}
+
 static void
 save_failure(uint64_t i, const Buf *m, const char *why, const char *detail)
 {
@@ -1015,6 +1049,7 @@ save_failure(uint64_t i, const Buf *m, const char *why, const char *detail)
 	FILE	   *f;
 
 	n_failed++;
+	count_failure(i, why, detail);
 	snprintf(path, sizeof(path), "%s/fail-%llu.bin", outdir, (unsigned long long) i);
 	f = fopen(path, "wb");
 	if (f)
@@ -1369,6 +1404,12 @@ main(int argc, char **argv)
 	printf("mutants: %ld tried, %ld rejected cleanly, %ld accepted (every function ran on each), "
 		   "%ld failed (%ld server crashes), %ld unchanged skipped, %lds\n",
 		   n_tried, n_rejected, n_accepted, n_failed, n_crashes, n_unchanged, (long) (time(NULL) - t0));
+	if (nsigs)
+	{
+		printf("failures by kind (count, first mutant):\n");
+		for (int k = 0; k < nsigs; k++)
+			printf("  %6ld  %-8ld %s\n", fail_sig_n[k], fail_sig_first[k], fail_sig[k]);
+	}
 	printf("accepted values whose canonical JSON reads back to other bytes (the same map): %ld\n",
 		   n_noncanonical);
 	printf("rejections by SQLSTATE:");
