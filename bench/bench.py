@@ -720,7 +720,7 @@ def main():
         d = b.r.get('defaults') or {}
         a.default_block_segments = d.get('block_segments')
         a.default_content_level = d.get('content_level')
-        print(report.render(b, m0, m1, b.r.get('finished')))
+        print(report.render(b, m0, m1, b.r.get('finished')), end='')
         return
     machine_start = b.machine()
     sections = ['core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks']

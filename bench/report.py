@@ -91,9 +91,11 @@ class R:
                 r += [f"{f1(ls['ms'])} / {f1(lt['ms'])} / {f1(lj['ms'])}", ratio(ls['ms'], lt['ms'])]
             rows.append(r)
             if m['bytes'] >= 1_000_000:
-                q = sm['ms'] / tx['ms']
+                q, qc = sm['ms'] / tx['ms'], sm['cpu_ms'] / tx['cpu_ms']
                 if worst is None or q > worst[0]:
-                    worst = (q, m['short'])
+                    worst = (q, m['short'], worst[2] if worst else None)
+                if worst[2] is None or qc > worst[2][0]:
+                    worst = (worst[0], worst[1], (qc, m['short']))
         head = ['map', 'MB', 'sourcemap ms', 'text ms', 'jsonb ms', 'sm / text', 'sm / jsonb',
                 'backend CPU ms sm / text / jsonb', 'read JSON ms']
         if lit:
@@ -111,8 +113,12 @@ class R:
                f" {ing[(b.maps[0]['id'], 'sourcemap')]['n']} interleaved repetitions, medians, one warm backend.", '',
                table(head, rows), '')
         if worst:
+            big = [m for m in b.maps if m['bytes'] >= 1_000_000]
+            over = sum(1 for m in big if ing[(m['id'], 'sourcemap')]['ms'] > ing[(m['id'], 'text')]['ms'])
             self.target('Ingest: `::sourcemap` no slower than `text`, every map ≥ 1 MB',
-                        f'worst sm / text = {worst[0]:.2f}× ({worst[1]}), server side', worst[0] <= 1.0)
+                        f'server side, worst sm / text: {worst[0]:.2f}× wall ({worst[1]}), {worst[2][0]:.2f}× '
+                        f'backend CPU ({worst[2][1]}); slower than text on {over} of {len(big)} maps ≥ 1 MB',
+                        worst[0] <= 1.0 and worst[2][0] <= 1.0)
 
     # -------------------------------------------------------------- core --
     def core(self):
