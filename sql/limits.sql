@@ -34,4 +34,14 @@ SELECT limit_error(nested(9));
 SELECT limit_error('{"version":3,"sources":[],"mappings":"","x":' || repeat('[', 63) || repeat(']', 63) || '}');
 SELECT limit_error('{"version":3,"sources":[],"mappings":"","x":' || repeat('[', 64) || repeat(']', 64) || '}');
 
-DROP FUNCTION limit_error(text), nested(int);
+-- the JSON form of what is stored: 1 GB - 1, like the input.  An index map
+-- section far down gives a value whose JSON form is a billion ';' longer
+-- than the document: the last line that fits, and the first that does not
+CREATE FUNCTION far_section(line bigint) RETURNS text LANGUAGE sql AS $$
+	SELECT format('{"version":3,"sections":[{"offset":{"line":%s,"column":0},"map":{"version":3,"sources":["a.js"],"mappings":"AAAA"}}]}', line)
+$$;
+-- (its JSON form is that many ';' and 61 more bytes)
+SELECT length(sourcemap_out(far_section(10)::sourcemap)::text) AS json_length_at_line_10;
+SELECT limit_error(far_section(1073741823 - 61));
+SELECT limit_error(far_section(1073741823 - 60));
+DROP FUNCTION limit_error(text), nested(int), far_section(bigint);

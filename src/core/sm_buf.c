@@ -15,6 +15,15 @@ smb_init(SmBuf *b, const SmEnv *env, SmError *err)
 	b->cap = 0;
 	b->env = env;
 	b->err = err;
+	b->count_only = false;
+	b->counted = 0;
+}
+
+void
+smb_init_counter(SmBuf *b, const SmEnv *env, SmError *err)
+{
+	smb_init(b, env, err);
+	b->count_only = true;
 }
 
 void
@@ -28,10 +37,19 @@ smb_free(SmBuf *b)
 bool
 smb_grow(SmBuf *b, size_t extra)
 {
-	size_t		need = b->len + extra;
-	size_t		cap = b->cap ? b->cap : 256;
+	size_t		need,
+				cap;
 	uint8_t    *p;
 
+	if (b->count_only)
+	{
+		b->counted += b->len;
+		b->len = 0;
+		if (extra <= b->cap)
+			return true;
+	}
+	need = b->len + extra;
+	cap = b->cap ? b->cap : 256;
 	if (need < b->len)
 		return sm_fail(b->err, SM_E_LIMIT, "buffer size overflow");
 	while (cap < need)
@@ -244,3 +262,57 @@ sm_text_valid(const uint8_t *s, size_t n)
 	}
 	return true;
 }
+
+bool
+smb_json_string(SmBuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		start = 0;
+
+	if (!smb_append(b, "\"", 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		char		esc[7];
+		size_t		elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		esc[0] = '\\';
+		switch (c)
+		{
+			case '"':
+				esc[1] = '"';
+				break;
+			case '\\':
+				esc[1] = '\\';
+				break;
+			case '\n':
+				esc[1] = 'n';
+				break;
+			case '\r':
+				esc[1] = 'r';
+				break;
+			case '\t':
+				esc[1] = 't';
+				break;
+			case '\b':
+				esc[1] = 'b';
+				break;
+			case '\f':
+				esc[1] = 'f';
+				break;
+			default:
+				memcpy(esc + 1, "u00", 3);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				elen = 6;
+		}
+		if (!smb_append(b, s + start, i - start) || !smb_append(b, esc, elen))
+			return false;
+		start = i + 1;
+	}
+	return smb_append(b, s + start, n - start) && smb_append(b, "\"", 1);
+}
+

@@ -17,9 +17,24 @@ typedef struct SmBuf
 	size_t		cap;
 	const SmEnv *env;
 	SmError    *err;
+	bool		count_only;		/* a counter: keep no bytes, count them */
+	uint64_t	counted;		/* bytes counted and dropped (count_only) */
 } SmBuf;
 
 void		smb_init(SmBuf *b, const SmEnv *env, SmError *err);
+/*
+ * A buffer that measures what is written to it: whenever it would grow,
+ * the bytes it holds are counted and dropped, so writing text of any
+ * length takes only as much memory as its largest single reservation.
+ */
+void		smb_init_counter(SmBuf *b, const SmEnv *env, SmError *err);
+
+/* Bytes written so far (all of them, for a counter). */
+static inline uint64_t
+smb_written(const SmBuf *b)
+{
+	return b->counted + b->len;
+}
 void		smb_free(SmBuf *b);
 /* Make room for `extra` more bytes; false (err set) if that fails. */
 bool		smb_grow(SmBuf *b, size_t extra);
@@ -33,6 +48,11 @@ smb_reserve(SmBuf *b, size_t extra)
 static inline bool
 smb_append(SmBuf *b, const void *src, size_t n)
 {
+	if (b->count_only)
+	{
+		b->counted += n;
+		return true;
+	}
 	if (!smb_reserve(b, n))
 		return false;
 	if (n)
@@ -76,6 +96,13 @@ sm_unzigzag(uint64_t v)
 {
 	return (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
 }
+
+/*
+ * Append s as a JSON string literal, escaping only '"', '\\' and control
+ * characters (the short forms where JSON has them): the one way the
+ * canonical output writes a string.
+ */
+bool		smb_json_string(SmBuf *b, const char *s, size_t n);
 
 /* Read a uvarint of at most 10 bytes; false if it runs past end or overflows. */
 static inline bool

@@ -13,6 +13,7 @@
 #include "sm_format.h"
 #include "sm_json.h"
 #include "sm_limits.h"
+#include "sm_map.h"
 #include "sm_strtab.h"
 #include "sm_vlq.h"
 
@@ -808,6 +809,32 @@ done:
 	return ok;
 }
 
+/*
+ * Refuse a value whose canonical JSON (what output, pg_dump and COPY write)
+ * would be longer than the longest document input takes, so that whatever
+ * is stored can be written out and read back.  The output can be longer
+ * than the input: index map offsets become runs of ';' and longer VLQ
+ * deltas, sorting a line changes its deltas, function tables come from
+ * source code.
+ */
+static bool
+check_json_size(const uint8_t *val, size_t len, const SmEnv *env, SmError *err)
+{
+	SmMap	   *m = sm_open_buffer(env, val, len, err);
+	uint64_t	size = 0;
+	bool		ok;
+
+	if (m == NULL)
+		return false;
+	ok = sm_json_size(m, &size, err);
+	sm_close(m);
+	if (ok && size > SM_MAX_DOCUMENT_BYTES)
+		ok = sm_fail(err, SM_E_LIMIT,
+					 "the source map's JSON form would have %llu bytes, more than the %u allowed",
+					 (unsigned long long) size, SM_MAX_DOCUMENT_BYTES);
+	return ok;
+}
+
 bool
 sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 		 uint8_t **out, size_t *out_len, SmError *err)
@@ -869,6 +896,22 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 			sm_free(env, *out);
 		smb_free(&tab);
 	}
+	if (ok)
+	{
+		/*
+		 * Measure the JSON form only when a generous bound on it passes the
+		 * limit: strings escaped at 6 bytes a byte, 36 bytes a segment, one a
+		 * line, and any function table (its source is not the input).
+		 */
+		uint64_t	bound = 1024 + (uint64_t) len +
+			6 * (src_bytes + name_bytes + content_bytes) +
+			16 * ((uint64_t) nsrc + nname) + (uint64_t) b.gen_lines + 36 * b.blocks.total;
+
+		if (bound > SM_MAX_DOCUMENT_BYTES || doc->has_functions || doc->any_scopes)
+			ok = check_json_size(*out + prefix, *out_len - prefix, env, err);
+		if (!ok)
+			sm_free(env, *out);
+	}
 
 	smbw_free(&b.blocks);
 	smz_end(&b.zstr);
@@ -907,6 +950,11 @@ sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
 	smb_init(&tab, env, err);
 	ok = sm_functions_from_source(m, js, jslen, &tab, err) &&
 		sm_functions_attach(val, val_len, tab.data, tab.len, env, prefix, out, out_len, err);
+	if (ok && !check_json_size(*out + prefix, *out_len - prefix, env, err))
+	{
+		sm_free(env, *out);
+		ok = false;
+	}
 	smb_free(&tab);
 	sm_close(m);
 	sm_free(env, val);

@@ -150,36 +150,60 @@ sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t t
 	return true;
 }
 
-/* Append s as a JSON string literal (names are valid text without NUL). */
-static bool
-put_json_string(SmBuf *out, const char *s, size_t n)
+bool
+sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *err)
 {
-	static const char hex[] = "0123456789abcdef";
+	uint32_t	nb,
+				nn;
+	const uint8_t *breaks,
+			   *names,
+			   *strings;
+	SmScopeList list;
+	SmBuf		again;
+	bool		ok = true;
 
-	if (!smb_append(out, "\"", 1))
+	if (!sm_scopetab_check(tab, len, err))
 		return false;
-	for (size_t i = 0; i < n; i++)
+	nb = sm_get32(tab + 8);
+	nn = sm_get32(tab + 12);
+	breaks = tab + SM_SCOPETAB_HEADER;
+	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
+	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
+	sm_scope_list_init(&list, env, err);
+	smb_init(&again, env, err);
+	/* each breakpoint's function runs to the next breakpoint */
+	for (uint32_t i = 0; i + 1 < nb && ok; i++)
 	{
-		unsigned char c = (unsigned char) s[i];
+		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		uint32_t	ref = sm_get32(e + 8);
+		const char *text = "";
+		uint32_t	n = 0;
 
-		if (c == '"' || c == '\\')
+		if (sm_get32(e) > INT32_MAX || sm_get32(e + 4) > INT32_MAX ||
+			sm_get32(e + SM_SCOPETAB_BREAK) > INT32_MAX ||
+			sm_get32(e + SM_SCOPETAB_BREAK + 4) > INT32_MAX)
 		{
-			char		e[2] = {'\\', (char) c};
-
-			if (!smb_append(out, e, 2))
-				return false;
+			ok = sm_fail(err, SM_E_BINARY, "function table breakpoint %u is past line or column %d",
+						 i, INT32_MAX);
+			break;
 		}
-		else if (c < 0x20)
+		if (ref == SM_SCOPETAB_NONE)
+			continue;
+		if (ref != SM_SCOPETAB_ANON)
 		{
-			char		e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-			if (!smb_append(out, e, 6))
-				return false;
+			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
 		}
-		else if (!smb_append(out, &s[i], 1))
-			return false;
+		ok = sm_scope_list_add(&list, sm_get32(e), sm_get32(e + 4), sm_get32(e + SM_SCOPETAB_BREAK),
+							   sm_get32(e + SM_SCOPETAB_BREAK + 4), text, n,
+							   ref == SM_SCOPETAB_ANON);
 	}
-	return smb_append(out, "\"", 1);
+	ok = ok && sm_scopetab_encode(&list, &again, err);
+	if (ok && (again.len != len || memcmp(again.data, tab, len) != 0))
+		ok = sm_fail(err, SM_E_BINARY, "function table is not in canonical form (repeated names?)");
+	smb_free(&again);
+	sm_scope_list_free(&list);
+	return ok;
 }
 
 bool
@@ -225,9 +249,10 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 				return sm_fail(err, SM_E_BINARY, "function table refers to a missing name");
 			off = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
 			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
-			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)))
-				return sm_fail(err, SM_E_BINARY, "function table name out of bounds");
-			ok = put_json_string(out, (const char *) strings + off, n);
+			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)) ||
+				!sm_text_valid(strings + off, n))
+				return sm_fail(err, SM_E_BINARY, "function table name out of bounds or not text");
+			ok = smb_json_string(out, (const char *) strings + off, n);
 		}
 		if (!ok || !smb_append(out, "]", 1))
 			return false;

@@ -33,6 +33,13 @@ bool		sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, si
 								const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
 								SmError *err);
 
+/*
+ * Check an untrusted table completely: sm_scopetab_check, and that it is
+ * the table its own breakpoints would encode to (so names are distinct and
+ * a text dump and restore gives the same bytes).
+ */
+bool		sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *err);
+
 /* Append the table as JSON: [[line, column, "name" | "" (anonymous) | null], ...]. */
 bool		sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err);
 

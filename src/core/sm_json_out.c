@@ -18,65 +18,28 @@ put(SmBuf *b, const char *s)
 	return smb_append(b, s, strlen(s));
 }
 
-/* A JSON string literal: escape '"', '\\' and control characters only. */
-static bool
-put_string(SmBuf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t		start = 0;
-
-	if (!smb_reserve(b, n + 2))
-		return false;
-	b->data[b->len++] = '"';
-	for (size_t i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-		char		esc[7];
-		size_t		elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		esc[0] = '\\';
-		switch (c)
-		{
-			case '"':
-				esc[1] = '"';
-				break;
-			case '\\':
-				esc[1] = '\\';
-				break;
-			case '\n':
-				esc[1] = 'n';
-				break;
-			case '\r':
-				esc[1] = 'r';
-				break;
-			case '\t':
-				esc[1] = 't';
-				break;
-			case '\b':
-				esc[1] = 'b';
-				break;
-			case '\f':
-				esc[1] = 'f';
-				break;
-			default:
-				memcpy(esc + 1, "u00", 3);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				elen = 6;
-		}
-		if (!smb_append(b, s + start, i - start) || !smb_append(b, esc, elen))
-			return false;
-		start = i + 1;
-	}
-	return smb_append(b, s + start, n - start) && smb_append(b, "\"", 1);
-}
-
 static bool
 put_str(SmBuf *b, const SmStr *s)
 {
-	return s->isnull ? put(b, "null") : put_string(b, s->ptr, s->len);
+	return s->isnull ? put(b, "null") : smb_json_string(b, s->ptr, s->len);
+}
+
+/* n line separators, in pieces: hostile values have runs of 2^30 */
+static bool
+put_semicolons(SmMap *m, SmBuf *b, uint32_t n)
+{
+	while (n > 0)
+	{
+		uint32_t	k = n < 65536 ? n : 65536;
+
+		if (!smb_reserve(b, k))
+			return false;
+		memset(b->data + b->len, ';', k);
+		b->len += k;
+		n -= k;
+		sm_check_interrupts(sm_map_env(m));
+	}
+	return true;
 }
 
 /* The VLQ "mappings" string from the segments in generated order. */
@@ -105,16 +68,17 @@ put_mappings(SmMap *m, SmBuf *b, uint32_t nlines, SmError *err)
 
 		if ((++count & 0xFFFF) == 0)
 			sm_check_interrupts(sm_map_env(m));
-		if (!smb_reserve(b, (size_t) (s.gen_line - line) + 40))
-			goto fail;
-		p = (char *) b->data + b->len;
-		while (line < s.gen_line)
+		if (line < s.gen_line)
 		{
-			*p++ = ';';
-			line++;
+			if (!put_semicolons(m, b, s.gen_line - line))
+				goto fail;
+			line = s.gen_line;
 			col = 0;
 			first_in_line = true;
 		}
+		if (!smb_reserve(b, 40))
+			goto fail;
+		p = (char *) b->data + b->len;
 		if (!first_in_line)
 			*p++ = ',';
 		first_in_line = false;
@@ -139,33 +103,23 @@ put_mappings(SmMap *m, SmBuf *b, uint32_t nlines, SmError *err)
 	if (rc < 0)
 		goto fail;
 	sm_iter_end(it);
-	if (!smb_reserve(b, (size_t) (nlines - 1 - line) + 1))
-		return false;
-	while (line + 1 < nlines)
-	{
-		b->data[b->len++] = ';';
-		line++;
-	}
-	return put(b, "\"");
+	return (line + 1 >= nlines || put_semicolons(m, b, nlines - 1 - line)) && put(b, "\"");
 fail:
 	sm_iter_end(it);
 	return false;
 }
 
-bool
-sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
+/* The whole document into b. */
+static bool
+write_json(SmMap *m, SmBuf *out, SmError *err)
 {
-	SmBuf		b;
+	SmBuf		b = *out;
 	SmInfo		info;
 	bool		any_content = false;
 	bool		ok = false;
 	char		num[32];
 
-	smb_init(&b, sm_map_env(m), err);
-	if (!sm_info(m, &info, err) || !smb_reserve(&b, prefix + 64))
-		goto done;
-	b.len = prefix;
-	if (!put(&b, "{\"version\":3"))
+	if (!sm_info(m, &info, err) || !put(&b, "{\"version\":3"))
 		goto done;
 	if (!info.file.isnull && (!put(&b, ",\"file\":") || !put_str(&b, &info.file)))
 		goto done;
@@ -198,7 +152,7 @@ sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
 
 			if ((i && !put(&b, ",")) || !sm_source_content(m, i, &text, &len, &isnull, err))
 				goto done;
-			ok = isnull ? put(&b, "null") : put_string(&b, text, len);
+			ok = isnull ? put(&b, "null") : smb_json_string(&b, text, len);
 			sm_free(sm_map_env(m), text);
 			if (!ok)
 				goto done;
@@ -256,12 +210,40 @@ sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
 							!sm_functions_to_json(tab, tablen, &b, err))))
 			goto done;
 	}
-	if (!put(&b, "}") || !smb_append(&b, "", 1))
-		goto done;
+	ok = put(&b, "}");
+done:
+	*out = b;
+	return ok;
+}
+
+bool
+sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
+{
+	SmBuf		b;
+
+	smb_init(&b, sm_map_env(m), err);
+	if (!smb_reserve(&b, prefix + 64))
+		return false;
+	b.len = prefix;
+	if (!write_json(m, &b, err) || !smb_append(&b, "", 1))
+	{
+		smb_free(&b);
+		return false;
+	}
 	*out = (char *) b.data;
 	*out_len = b.len - 1;		/* without the terminating NUL */
 	return true;
-done:
+}
+
+bool
+sm_json_size(SmMap *m, uint64_t *size, SmError *err)
+{
+	SmBuf		b;
+	bool		ok;
+
+	smb_init_counter(&b, sm_map_env(m), err);
+	ok = write_json(m, &b, err);
+	*size = smb_written(&b);
 	smb_free(&b);
 	return ok;
 }

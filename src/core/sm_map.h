@@ -34,7 +34,10 @@ bool		sm_build_with_source(const char *json, size_t len, const char *js, size_t 
 								 const SmEnv *env, size_t prefix, uint8_t **out,
 								 size_t *out_len, SmError *err);
 
-/* Check a stored form completely, as for untrusted input (binary recv). */
+/*
+ * Check a stored form completely, as for untrusted input (binary recv),
+ * including that its JSON form fits SM_MAX_DOCUMENT_BYTES (SM_E_LIMIT).
+ */
 bool		sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err);
 
 /* ---- reading --------------------------------------------------------- */
@@ -163,5 +166,11 @@ bool		sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len,
  * but not the NUL.
  */
 bool		sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err);
+
+/*
+ * The length in bytes of sm_to_json's text (without its prefix and NUL),
+ * measured without keeping it.
+ */
+bool		sm_json_size(SmMap *m, uint64_t *size, SmError *err);
 
 #endif							/* SM_MAP_H */

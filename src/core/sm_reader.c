@@ -10,6 +10,7 @@
  */
 #include "sm_blocks.h"
 #include "sm_format.h"
+#include "sm_functions.h"
 #include "sm_limits.h"
 #include "sm_scopetab.h"
 #include "sm_map.h"
@@ -952,8 +953,8 @@ sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymo
 	if (len == 0)
 		return 0;
 	r = sm_scopetab_find(tab, len, line, col, name, anonymous);
-	if (r < 0)
-		sm_fail(err, SM_E_BINARY, "malformed function table");
+	if (r < 0 || (r == 1 && !sm_text_valid((const uint8_t *) name->ptr, name->len)))
+		return sm_fail(err, SM_E_BINARY, "malformed function table") ? 0 : -1;
 	return r;
 }
 
@@ -1085,7 +1086,8 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 	}
 	ok = validate_blocks(m, err) &&
 		(m->sec_len[SM_SEC_FUNCTIONS] == 0 ||
-		 sm_scopetab_check(data + m->sec_off[SM_SEC_FUNCTIONS], m->sec_len[SM_SEC_FUNCTIONS], err)) &&
+		 sm_functions_check(data + m->sec_off[SM_SEC_FUNCTIONS], m->sec_len[SM_SEC_FUNCTIONS],
+							env, err)) &&
 		validate_table(m, &m->sources, err) &&
 		validate_table(m, &m->names, err) &&
 		validate_contents(m, err);
@@ -1109,6 +1111,17 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 
 			ok = sm_name(m, i, &s, err);
 		}
+	if (ok)
+	{
+		/* what is stored can be written out and read back (see sm_build) */
+		uint64_t	size = 0;
+
+		ok = sm_json_size(m, &size, err);
+		if (ok && size > SM_MAX_DOCUMENT_BYTES)
+			ok = sm_fail(err, SM_E_LIMIT,
+						 "its JSON form would have %llu bytes, more than the %u allowed",
+						 (unsigned long long) size, SM_MAX_DOCUMENT_BYTES);
+	}
 	sm_close(m);
 	return ok;
 }

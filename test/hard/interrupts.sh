@@ -5,8 +5,11 @@
 # Four long calls, each run once to completion (the baseline), once under
 # statement_timeout and once cancelled from another session with
 # pg_cancel_backend, both 300 ms into the extension's work:
-#   parse-literal      SELECT :'content'::sourcemap, content the largest corpus
-#                      map (babylonjs, 30 MB) sent as a literal (sourcemap_in)
+#   parse-literal      SELECT :'content'::sourcemap, content an index map of
+#                      three copies of the largest corpus map (babylonjs, 30 MB)
+#                      sent as a literal (sourcemap_in): one copy parses in
+#                      well under the second the server takes to scan the
+#                      literal, too little to land an interrupt in reliably
 #   parse-table-cast   the same JSON read from a table, cast (sourcemap(text))
 #   parse-table-input  the same through sourcemap_in(j::cstring)
 #   batch-1M           a one-million-frame batch sourcemap_lookup on that map
@@ -41,13 +44,19 @@ SELECT format('{"version":3,"file":"big.js","sources":[%s],"sourcesContent":[%s]
 	repeat('AACAA,SCAQC,QCAQC,UFAUF;', 1500000));
 SQL
 fi
-q -v file="$work/big.json" <<'SQL'
+q -v file="$work/big.json" -v lit="$work/lit.json" <<'SQL'
 \set content `cat :'file'`
 -- stored uncompressed, so reading it back costs little next to parsing it
 CREATE TABLE bigj (j text);
 ALTER TABLE bigj ALTER j SET STORAGE EXTERNAL;
 INSERT INTO bigj VALUES (:'content');
 CREATE TABLE bigm AS SELECT j::sourcemap AS m FROM bigj;
+-- the literal: three sections, each a copy of the map, 2^25 lines apart
+\o :lit
+SELECT format('{"version":3,"sections":[%s]}',
+	string_agg(format('{"offset":{"line":%s,"column":0},"map":%s}', k * 33554432, j), ','))
+FROM bigj, generate_series(0, 2) k;
+\o
 -- one million frames anywhere in the first 20,000 lines of the map (all of
 -- babylonjs, one line): the blocks they hit stay in the decoded-block cache,
 -- as in a real re-symbolication batch
@@ -76,7 +85,7 @@ run() {
 	local app="sm_victim_$label" victim qs= cancel_at= end
 	{
 		echo '\set VERBOSITY verbose'
-		[ -n "$content" ] && echo "\\set content \`cat $work/big.json\`"
+		[ -n "$content" ] && echo "\\set content \`cat $work/lit.json\`"
 		echo "SET statement_timeout = $timeout;"
 		echo "/* sm_test */ $query;"
 		echo "SELECT 'end', extract(epoch from clock_timestamp());"

@@ -513,6 +513,16 @@ one_map(const char *path)
 			tu_check(&total, j1len == j2len && memcmp(j1, j2, j1len) == 0,
 					 "%s: canonical JSON is not a fixed point (%zu then %zu bytes)", name,
 					 j1len, j2len);
+		{
+			SmMap	   *m = sm_open_buffer(&sm_malloc_env, a, alen, &err);
+			uint64_t	size = 0;
+
+			tu_check(&total, m != NULL && sm_json_size(m, &size, &err) && size == j1len,
+					 "%s: sm_json_size gave %llu, the JSON has %zu bytes", name,
+					 (unsigned long long) size, j1len);
+			if (m != NULL)
+				sm_close(m);
+		}
 		if (tu_check(&total, to_json(a, alen, 4, &jp, &jplen, &err),
 					 "%s: sm_to_json with prefix 4 failed: %s", name, err.msg))
 			tu_check(&total, jplen == j1len + 4 && memcmp(jp + 4, j1, j1len) == 0,
