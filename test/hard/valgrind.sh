@@ -96,18 +96,28 @@ awk '
 	END { flush() }
 	function flush() {
 		if (blk ~ /(Invalid|uninitialised|Uninitialised|Mismatched|overlap|Syscall param|Conditional jump|Use of|free\(\))/) {
-			if (blk ~ /sourcemap/) { ext++; printf "%s\n", blk > "/dev/stderr" } else other++
+			if (blk ~ /sourcemap/) {
+				ext++
+				printf "%s\n", blk > "/dev/stderr"
+				# a signature: the kind of error and the first frame in the extension
+				n = split(blk, l, "\n"); kind = l[1]; sub(/^==[0-9]+== */, "", kind); fr = ""
+				for (i = 2; i <= n; i++) if (l[i] ~ /sourcemap/) { fr = l[i]; sub(/.*: /, "", fr); break }
+				sig[kind " in " fr]++
+			} else other++
 		}
 		blk = ""
 	}
-	END { printf "%d %d\n", ext, other }' "$dir"/vg.*.log > "$dir/vg.count" 2> "$dir/vg.sourcemap"
+	END { printf "%d %d\n", ext, other; for (k in sig) printf "%6d  %s\n", sig[k], k > "/dev/fd/3" }' \
+	"$dir"/vg.*.log > "$dir/vg.count" 2> "$dir/vg.sourcemap" 3> "$dir/vg.signatures"
 read -r n_ext n_other < "$dir/vg.count"
 nlogs=$(ls "$dir"/vg.*.log | wc -l)
 if [ "${n_ext:-0}" -eq 0 ]; then
 	ok "valgrind: no error in sourcemap.so ($nlogs processes traced; ${n_other:-0} errors elsewhere in the server, not the extension's)"
 else
-	bad "valgrind: $n_ext errors with sourcemap.so on the stack:"
-	head -80 "$dir/vg.sourcemap"
+	bad "valgrind: $n_ext errors with sourcemap.so on the stack; by kind and first frame in the extension:"
+	sort -rn "$dir/vg.signatures"
+	echo "  the first one:"
+	awk 'NF == 0 {exit} {print "    " $0}' "$dir/vg.sourcemap" | head -40
 fi
 if [ "${n_other:-0}" -gt 0 ]; then
 	echo "  errors outside the extension (first one; add PostgreSQL's valgrind.supp with SM_VALGRIND_SUPP):"
