@@ -533,6 +533,42 @@ one_lookup(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping 
 	}
 }
 
+/*
+ * sm_lookup_batch on the positions looked up one by one (every third one
+ * left out): each answer must be sm_lookup's.
+ */
+static void
+batch_lookup(FzEnv *e, SmMap *m, bool strict, const uint32_t *pl, const uint32_t *pc, size_t n,
+			 SmBias bias)
+{
+	SmMapping	out[32];
+	bool		found[32],
+				skip[32];
+	SmError		err;
+
+	for (size_t i = 0; i < n; i++)
+		skip[i] = i % 3 == 2;
+	memset(&err, 0, sizeof(err));
+	if (!sm_lookup_batch(m, pl, pc, skip, (uint32_t) n, bias, out, found, &err))
+	{
+		check_call(e, strict, false, &err, "sm_lookup_batch", 0);
+		return;
+	}
+	for (size_t i = 0; i < n && !e->failed; i++)
+	{
+		SmMapping	one;
+		int			r;
+
+		memset(&err, 0, sizeof(err));
+		r = skip[i] ? 0 : sm_lookup(m, pl[i], pc[i], bias, &one, &err);
+		if (r < 0)
+			continue;			/* unvalidated: that lookup's block failed this time */
+		FZ_CHECK(found[i] == (r == 1) && (r == 0 || memcmp(&one, &out[i], sizeof(one)) == 0),
+				 "sm_lookup_batch(%u, %u, %s): %s, sm_lookup: %s", pl[i], pc[i],
+				 bias_name[bias], found[i] ? "found" : "nothing", r == 1 ? "found" : "nothing");
+	}
+}
+
 /* JSON of the map: valid, rebuildable, a fixed point; same bytes for a canonical value. */
 static void
 exercise_json(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, size_t prefix,
@@ -895,10 +931,17 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 			{0, 0}, {0, 1}, {0, UINT32_MAX}, {last, 0}, {last, UINT32_MAX},
 			{info.generated_lines, 0}, {UINT32_MAX, 0}, {UINT32_MAX, UINT32_MAX},
 		};
-		size_t		k;
+		uint32_t	pl[8 + 24],
+					pc[8 + 24];
+		size_t		np = 0,
+					k;
 
 		for (k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+		{
 			one_lookup(e, m, strict, &info, segs, nsegs, have_all, fixed[k][0], fixed[k][1]);
+			pl[np] = fixed[k][0];
+			pc[np++] = fixed[k][1];
+		}
 		for (k = 0; k < 24; k++)
 		{
 			uint8_t		b0 = q[(3 * k) % qlen],
@@ -920,9 +963,12 @@ fz_exercise(FzEnv *e, SmMap *m, bool strict, const uint8_t *q, size_t qlen,
 				col = (b0 & 2) ? (uint32_t) b2 * 1000003u : b2;
 			}
 			one_lookup(e, m, strict, &info, segs, nsegs, have_all, line, col);
+			pl[np] = line;
+			pc[np++] = col;
 			if (qlen < 3 * (k + 1))
 				break;
 		}
+		batch_lookup(e, m, strict, pl, pc, np, (SmBias) (q[qlen - 1] % 4));
 	}
 	{
 		size_t		budget = (q[qlen > 2 ? 2 : 0] & 1) ? 8 * sizeof(SmMapping) : 0;

@@ -119,6 +119,16 @@ int			sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *o
 					  SmError *err);
 
 /*
+ * sm_lookup for n positions (lines[i], cols[i]), done in position order so
+ * that each block is decoded once (sm_batch.c).  Frame i with skip[i]
+ * (skip may be NULL) is left out.  found[i] tells whether out[i] holds a
+ * segment.  False on error.
+ */
+bool		sm_lookup_batch(SmMap *m, const uint32_t *lines, const uint32_t *cols,
+							const bool *skip, uint32_t n, SmBias bias, SmMapping *out,
+							bool *found, SmError *err);
+
+/*
  * The original name of the function enclosing a generated position: 1
  * with *name set (empty and *anonymous when that function has no name), 0
  * when the map has no function table or the position is in no function,

@@ -43,9 +43,28 @@ parse_bias(text *t)
 }
 
 /*
- * Look up one position; on a mapped segment fill source, line, col, name,
- * ignored into values/nulls (5 slots) and return true.
+ * A segment found by a lookup as the row columns source, line, col, name,
+ * ignored (5 slots); false for a 1-field segment, which has none.
  */
+static bool
+mapping_values(SmPgMap *pm, const SmMapping *mp, Datum *values, bool *nulls)
+{
+	if (mp->source == SM_NONE)
+		return false;
+	values[0] = sm_pg_source_datum(pm, mp->source, &nulls[0]);
+	values[1] = Int32GetDatum((int32) mp->orig_line);
+	values[2] = Int32GetDatum((int32) mp->orig_col);
+	nulls[1] = nulls[2] = false;
+	if (mp->name == SM_NONE)
+		nulls[3] = true;
+	else
+		values[3] = sm_pg_name_datum(pm, mp->name, &nulls[3]);
+	values[4] = BoolGetDatum(sm_source_ignored(pm->map, mp->source));
+	nulls[4] = false;
+	return true;
+}
+
+/* Look up one position and fill values/nulls as mapping_values; false when nothing maps. */
 static bool
 resolve(SmPgMap *pm, uint32 line, uint32 col, SmBias bias, Datum *values, bool *nulls)
 {
@@ -55,19 +74,7 @@ resolve(SmPgMap *pm, uint32 line, uint32 col, SmBias bias, Datum *values, bool *
 
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
-	if (r == 0 || mp.source == SM_NONE)
-		return false;
-	values[0] = sm_pg_source_datum(pm, mp.source, &nulls[0]);
-	values[1] = Int32GetDatum((int32) mp.orig_line);
-	values[2] = Int32GetDatum((int32) mp.orig_col);
-	nulls[1] = nulls[2] = false;
-	if (mp.name == SM_NONE)
-		nulls[3] = true;
-	else
-		values[3] = sm_pg_name_datum(pm, mp.name, &nulls[3]);
-	values[4] = BoolGetDatum(sm_source_ignored(pm->map, mp.source));
-	nulls[4] = false;
-	return true;
+	return r == 1 && mapping_values(pm, &mp, values, nulls);
 }
 
 /* The blessed sourcemap_position descriptor, kept per call site. */
@@ -138,6 +145,11 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 			   *col_nulls;
 	int			nlines,
 				ncols;
+	uint32	   *pos;
+	bool	   *skip,
+			   *found;
+	SmMapping  *maps;
+	SmError		err = {0};
 	SmPgMap    *pm;
 
 	int_array(PG_GETARG_ARRAYTYPE_P(1), "lines", &lines, &line_nulls, &nlines);
@@ -146,15 +158,21 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("lines and cols must have the same length, got %d and %d", nlines, ncols));
+	pos = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * 2 * (Size) nlines + 1);
+	skip = palloc(sizeof(bool) * (Size) nlines + 1);
 	for (int i = 0; i < nlines; i++)
 	{
-		if (!line_nulls[i])
-			sm_pg_nonneg(DatumGetInt32(lines[i]), "line");
-		if (!col_nulls[i])
-			sm_pg_nonneg(DatumGetInt32(cols[i]), "column");
+		skip[i] = line_nulls[i] || col_nulls[i];
+		pos[i] = line_nulls[i] ? 0 : sm_pg_nonneg(DatumGetInt32(lines[i]), "line");
+		pos[nlines + i] = col_nulls[i] ? 0 : sm_pg_nonneg(DatumGetInt32(cols[i]), "column");
 	}
 	InitMaterializedSRF(fcinfo, 0);
 	pm = sm_pg_open(PG_GETARG_DATUM(0));
+	found = palloc(sizeof(bool) * (Size) nlines + 1);
+	maps = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SmMapping) * (Size) nlines + 1);
+	if (!sm_lookup_batch(pm->map, pos, pos + nlines, skip, (uint32) nlines, bias, maps, found,
+						 &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
 	for (int i = 0; i < nlines; i++)
 	{
 		Datum		values[6];
@@ -163,9 +181,8 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum(i + 1);
-		if (!line_nulls[i] && !col_nulls[i])
-			resolve(pm, (uint32) DatumGetInt32(lines[i]), (uint32) DatumGetInt32(cols[i]), bias,
-					values + 1, nulls + 1);
+		if (found[i])
+			mapping_values(pm, &maps[i], values + 1, nulls + 1);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	sm_pg_close(pm);
