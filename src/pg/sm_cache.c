@@ -130,7 +130,18 @@ enforce_limit(void)
 	}
 }
 
-/* Does the value's header still match the entry's?  (Value ids can be reused.) */
+/*
+ * Does the value's header still match the entry's?  A TOAST value id names
+ * another value only once the old one is deleted and vacuumed away and the
+ * cluster-wide OID counter has gone round all 2^32 values to the same id
+ * again.  Allocating OIDs is serialised on one lock, so that takes minutes
+ * at the very least; re-reading the header (a TOAST index probe) when the
+ * last check is more than SM_RECHECK_SECONDS old therefore catches any
+ * reuse, and a busy backend pays for the probe once in a while instead of
+ * once per statement.
+ */
+#define SM_RECHECK_SECONDS 10
+
 static bool
 header_matches(SmCacheEntry *e, struct varlena *pointer)
 {
@@ -138,7 +149,7 @@ header_matches(SmCacheEntry *e, struct varlena *pointer)
 	struct varlena *h;
 	bool		same;
 
-	if (e->checked == stmt)
+	if (stmt >= e->checked && stmt - e->checked < SM_RECHECK_SECONDS * USECS_PER_SEC)
 		return true;
 	h = detoast_attr_slice(pointer, 0, SM_HEADER_SIZE);
 	same = VARSIZE_ANY_EXHDR(h) == SM_HEADER_SIZE &&
@@ -307,6 +318,59 @@ alloc_datums(SmPgMap *pm, uint32 n, Datum **values, uint8 **state)
 	*state = MemoryContextAllocExtended(pm->cxt, Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
+/* Source idx with sourceRoot applied, as text in the current context. */
+static Datum
+make_source_text(SmPgMap *pm, uint32 idx, bool *isnull)
+{
+	SmError		err = {0};
+	SmStr		s;
+	const SmStr *root = &pm->info.source_root;
+	bool		slash = !root->isnull && root->len > 0 && root->ptr[root->len - 1] != '/';
+	size_t		rlen = root->isnull ? 0 : root->len;
+	char	   *buf;
+	Datum		d;
+
+	if (!sm_source(pm->map, idx, &s, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+	*isnull = s.isnull;
+	if (s.isnull)
+		return (Datum) 0;
+	buf = palloc(rlen + slash + s.len + 1);
+	memcpy(buf, root->ptr, rlen);
+	buf[rlen] = '/';
+	memcpy(buf + rlen + slash, s.ptr, s.len);
+	d = PointerGetDatum(sm_pg_text(buf, rlen + slash + s.len));
+	pfree(buf);
+	return d;
+}
+
+/* Name idx as text in the current context. */
+static Datum
+make_name_text(SmPgMap *pm, uint32 idx)
+{
+	SmError		err = {0};
+	SmStr		s;
+
+	if (!sm_name(pm->map, idx, &s, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+	return PointerGetDatum(sm_pg_text(s.ptr, s.len));
+}
+
+/*
+ * A map keeps the text of every source and name it has returned, so that a
+ * batch resolving a million frames makes each one once.  A map opened for
+ * one call (not cached) that needs only a few makes them as asked: the
+ * arrays for all of them (hundreds of KB for a large map) would cost a
+ * single lookup more than the lookup itself.
+ */
+#define SM_FEW_TEXTS 32
+
+static bool
+few_texts(SmPgMap *pm)
+{
+	return pm->entry == NULL && ++pm->texts_made <= SM_FEW_TEXTS;
+}
+
 Datum
 sm_pg_source_datum(SmPgMap *pm, uint32 idx, bool *isnull)
 {
@@ -314,33 +378,18 @@ sm_pg_source_datum(SmPgMap *pm, uint32 idx, bool *isnull)
 		ereport(ERROR,
 				errcode(ERRCODE_DATA_CORRUPTED),
 				errmsg("corrupt sourcemap value: source %u out of range", idx));
+	if (few_texts(pm))
+		return make_source_text(pm, idx, isnull);
 	if (pm->source_state == NULL)
 		alloc_datums(pm, pm->info.sources, &pm->source_text, &pm->source_state);
 	if (pm->source_state[idx] == 0)
 	{
-		SmError		err = {0};
-		SmStr		s;
-		const SmStr *root = &pm->info.source_root;
+		MemoryContext old = MemoryContextSwitchTo(pm->cxt);
+		bool		null;
 
-		if (!sm_source(pm->map, idx, &s, &err))
-			sm_pg_report(&err, "corrupt sourcemap value");
-		if (s.isnull)
-			pm->source_state[idx] = 2;
-		else
-		{
-			MemoryContext old = MemoryContextSwitchTo(pm->cxt);
-			bool		slash = !root->isnull && root->len > 0 && root->ptr[root->len - 1] != '/';
-			size_t		rlen = root->isnull ? 0 : root->len;
-			char	   *buf = palloc(rlen + slash + s.len + 1);
-
-			memcpy(buf, root->ptr, rlen);
-			buf[rlen] = '/';
-			memcpy(buf + rlen + slash, s.ptr, s.len);
-			pm->source_text[idx] = PointerGetDatum(sm_pg_text(buf, rlen + slash + s.len));
-			pfree(buf);
-			MemoryContextSwitchTo(old);
-			pm->source_state[idx] = 1;
-		}
+		pm->source_text[idx] = make_source_text(pm, idx, &null);
+		pm->source_state[idx] = null ? 2 : 1;
+		MemoryContextSwitchTo(old);
 	}
 	*isnull = pm->source_state[idx] == 2;
 	return *isnull ? (Datum) 0 : pm->source_text[idx];
@@ -353,22 +402,19 @@ sm_pg_name_datum(SmPgMap *pm, uint32 idx, bool *isnull)
 		ereport(ERROR,
 				errcode(ERRCODE_DATA_CORRUPTED),
 				errmsg("corrupt sourcemap value: name %u out of range", idx));
+	*isnull = false;
+	if (few_texts(pm))
+		return make_name_text(pm, idx);
 	if (pm->name_state == NULL)
 		alloc_datums(pm, pm->info.names, &pm->name_text, &pm->name_state);
 	if (pm->name_state[idx] == 0)
 	{
-		SmError		err = {0};
-		SmStr		s;
-		MemoryContext old;
+		MemoryContext old = MemoryContextSwitchTo(pm->cxt);
 
-		if (!sm_name(pm->map, idx, &s, &err))
-			sm_pg_report(&err, "corrupt sourcemap value");
-		old = MemoryContextSwitchTo(pm->cxt);
-		pm->name_text[idx] = PointerGetDatum(sm_pg_text(s.ptr, s.len));
-		MemoryContextSwitchTo(old);
+		pm->name_text[idx] = make_name_text(pm, idx);
 		pm->name_state[idx] = 1;
+		MemoryContextSwitchTo(old);
 	}
-	*isnull = false;
 	return pm->name_text[idx];
 }
 

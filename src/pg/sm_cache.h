@@ -6,7 +6,7 @@
  * hot prefix (header, block index, string directories) as one slice; a
  * lookup then reads one block and the string chunks it returns.  Opened maps
  * are kept per backend, keyed by TOAST pointer and checked against the value's
- * header once per statement, within sourcemap.cache_size, so a batch job that
+ * header (at most every few seconds: see header_matches), within sourcemap.cache_size, so a batch job that
  * resolves many frames against a few maps decodes each part once.
  */
 #ifndef SM_CACHE_H
@@ -27,6 +27,7 @@ typedef struct SmPgMap
 	uint8	   *source_state;	/* 0 not made, 1 made, 2 null */
 	Datum	   *name_text;
 	uint8	   *name_state;
+	uint32		texts_made;		/* texts made without the arrays (not cached) */
 	struct SmCacheEntry *entry; /* NULL when not cached */
 } SmPgMap;
 
