@@ -148,7 +148,7 @@ fz_show(const char *label, const void *data, size_t len)
 /* ---- opening ---------------------------------------------------------------- */
 
 static const uint8_t *
-fetch_copy(void *vctx, uint32_t off, uint32_t len, SmError *err)
+fetch_copy(void *vctx, uint32_t off, uint32_t len, bool keep, SmError *err)
 {
 	FzFetch    *fc = vctx;
 	uint8_t    *p;
@@ -163,6 +163,14 @@ fetch_copy(void *vctx, uint32_t off, uint32_t len, SmError *err)
 	if (p == NULL)
 		fz_fail("out of memory in the fetch callback");
 	memcpy(p, fc->data + off, len);
+	/* the reader is done with the last transient slice: ASan sees any later use */
+	free(fc->transient);
+	fc->transient = NULL;
+	if (!keep)
+	{
+		fc->transient = p;
+		return p;
+	}
 	if (fc->n == fc->cap)
 	{
 		uint8_t   **ns;
@@ -204,6 +212,7 @@ fz_close(SmMap *m, FzFetch *fc)
 	for (size_t i = 0; i < fc->n; i++)
 		free(fc->slices[i]);
 	free(fc->slices);
+	free(fc->transient);
 	memset(fc, 0, sizeof(*fc));
 }
 

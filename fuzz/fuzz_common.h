@@ -67,9 +67,10 @@ typedef struct FzFetch
 {
 	const uint8_t *data;
 	size_t		len;
-	uint8_t   **slices;
+	uint8_t   **slices;			/* kept slices, freed at fz_close */
 	size_t		n;
 	size_t		cap;
+	uint8_t    *transient;		/* the last slice fetched without keep */
 } FzFetch;
 
 SmMap	   *fz_open(FzEnv *e, const uint8_t *data, size_t len, bool via_fetch, FzFetch *fc,

@@ -43,10 +43,14 @@ bool		sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *er
 /* ---- reading --------------------------------------------------------- */
 
 /*
- * Return a pointer to bytes [off, off+len) of the stored value, valid until
- * sm_close, or NULL with *err set.
+ * Return a pointer to bytes [off, off+len) of the stored value, or NULL with
+ * *err set.  With keep, the pointer must stay valid until sm_close;
+ * without, the reader is done with it before its next call of fetch (a
+ * block or content that it inflates or copies at once), so the callback
+ * may free or reuse it then: a long-lived map does not pile up slices.
  */
-typedef const uint8_t *(*SmFetchFn) (void *ctx, uint32_t off, uint32_t len, SmError *err);
+typedef const uint8_t *(*SmFetchFn) (void *ctx, uint32_t off, uint32_t len, bool keep,
+									 SmError *err);
 
 typedef struct SmMap SmMap;		/* opaque; see sm_reader.c */
 

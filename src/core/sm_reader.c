@@ -82,7 +82,7 @@ struct SmIter
 
 /* Bytes [off, off+len) of the value, bounds-checked. */
 static const uint8_t *
-get(SmMap *m, uint32_t off, uint32_t len, SmError *err)
+get(SmMap *m, uint32_t off, uint32_t len, bool keep, SmError *err)
 {
 	if (off > m->total || len > m->total - off)
 	{
@@ -92,7 +92,7 @@ get(SmMap *m, uint32_t off, uint32_t len, SmError *err)
 	}
 	if (m->buf)
 		return m->buf + off;
-	return m->fetch(m->fetch_ctx, off, len, err);
+	return m->fetch(m->fetch_ctx, off, len, keep, err);
 }
 
 /* Read uvarint(len + 1) + bytes (0 = null) from META. */
@@ -150,7 +150,7 @@ open_common(SmMap *m, SmError *err)
 
 	if (m->total < SM_PREFIX_SIZE)
 		return sm_fail(err, SM_E_BINARY, "value of %u bytes is shorter than the header", m->total);
-	if ((h = get(m, 0, SM_PREFIX_SIZE, err)) == NULL)
+	if ((h = get(m, 0, SM_PREFIX_SIZE, false, err)) == NULL)
 		return false;
 	if (sm_get32(h + SM_H_MAGIC) != SM_MAGIC)
 		return sm_fail(err, SM_E_BINARY, "not a sourcemap value (bad magic)");
@@ -180,7 +180,7 @@ open_common(SmMap *m, SmError *err)
 		return sm_fail(err, SM_E_BINARY, "sections do not fill the value");
 
 	/* everything a lookup needs in one read */
-	hot = get(m, 0, m->sec_off[SM_SEC_LAST_HOT] + m->sec_len[SM_SEC_LAST_HOT], err);
+	hot = get(m, 0, m->sec_off[SM_SEC_LAST_HOT] + m->sec_len[SM_SEC_LAST_HOT], true, err);
 	if (hot == NULL)
 		return false;
 
@@ -355,11 +355,11 @@ sm_close(SmMap *m)
 /*
  * Stored part [off, off+stored) of section s, expanded to rawlen bytes.
  * Compressed parts are inflated into dst (rawlen bytes); raw parts are
- * returned in place.
+ * returned in place, for as long as keep asks (see SmFetchFn).
  */
 static const uint8_t *
 expand(SmMap *m, SmSection s, uint32_t off, uint32_t stored, uint32_t rawlen, bool compressed,
-	   uint8_t *dst, SmError *err)
+	   bool keep, uint8_t *dst, SmError *err)
 {
 	const uint8_t *src;
 
@@ -373,7 +373,7 @@ expand(SmMap *m, SmSection s, uint32_t off, uint32_t stored, uint32_t rawlen, bo
 		sm_fail(err, SM_E_BINARY, "implausible length in section %d", (int) s);
 		return NULL;
 	}
-	src = get(m, m->sec_off[s] + off, stored, err);
+	src = get(m, m->sec_off[s] + off, stored, keep && !compressed, err);
 	if (src == NULL || !compressed)
 		return src;
 	if (!smz_inflate(&m->z, src, stored, dst, rawlen, err))
@@ -491,7 +491,7 @@ load_block(SmMap *m, uint32_t b, const SmMapping *stop, SmError *err)
 		m->raw = nr;
 		m->raw_cap = rawlen;
 	}
-	raw = expand(m, SM_SEC_BLOCKS, off, stored, rawlen, rawfield & SM_COMPRESSED, m->raw, err);
+	raw = expand(m, SM_SEC_BLOCKS, off, stored, rawlen, rawfield & SM_COMPRESSED, false, m->raw, err);
 	if (raw == NULL || (dst = block_target(m, b, count, err)) == NULL)
 		return false;
 	lim.nsources = m->nsources;
@@ -720,7 +720,7 @@ load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 		if (dst == NULL)
 			return NULL;
 	}
-	p = expand(m, t->data_sec, off, stored, rawlen, rawfield & SM_COMPRESSED, dst, err);
+	p = expand(m, t->data_sec, off, stored, rawlen, rawfield & SM_COMPRESSED, true, dst, err);
 	if (p == NULL)
 	{
 		sm_free(m->env, dst);
@@ -857,7 +857,7 @@ content_entry(SmMap *m, uint32_t idx, SmError *err)
 	}
 	if (m->content_index == NULL)
 		m->content_index = get(m, m->sec_off[SM_SEC_CONTENT_INDEX],
-							   m->sec_len[SM_SEC_CONTENT_INDEX], err);
+							   m->sec_len[SM_SEC_CONTENT_INDEX], true, err);
 	if (m->content_index == NULL)
 		return NULL;
 	return m->content_index + (size_t) idx * SM_CI_SIZE;
@@ -905,7 +905,7 @@ sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len, bool *i
 	dst = sm_alloc(m->env, (size_t) rawlen + 1, err);
 	if (dst == NULL)
 		return false;
-	p = expand(m, SM_SEC_CONTENT, off, stored, rawlen, kind == SM_CONTENT_ZLIB,
+	p = expand(m, SM_SEC_CONTENT, off, stored, rawlen, kind == SM_CONTENT_ZLIB, false,
 			   (uint8_t *) dst, err);
 	if (p == NULL)
 	{
@@ -934,7 +934,7 @@ sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
 	if (*len == 0)
 		return true;
 	if (m->functions == NULL)
-		m->functions = get(m, m->sec_off[SM_SEC_FUNCTIONS], *len, err);
+		m->functions = get(m, m->sec_off[SM_SEC_FUNCTIONS], *len, true, err);
 	*data = m->functions;
 	return m->functions != NULL;
 }

@@ -29,6 +29,7 @@ typedef struct SliceReader
 {
 	struct varlena *pointer;	/* the TOAST pointer of the current call */
 	MemoryContext cxt;
+	struct varlena *transient;	/* the last slice read without keep */
 } SliceReader;
 
 typedef struct SmCacheEntry
@@ -69,9 +70,13 @@ cache_limit(void)
 	return (Size) cache_size_kb * 1024;
 }
 
-/* SmFetchFn over a TOASTed value: one detoast slice per request. */
+/*
+ * SmFetchFn over a TOASTed value: one detoast slice per request.  A slice
+ * read without keep is freed at the next read, so a cached map's memory
+ * does not grow with every block it decodes again.
+ */
 static const uint8_t *
-fetch_slice(void *ctx, uint32_t off, uint32_t len, SmError *err)
+fetch_slice(void *ctx, uint32_t off, uint32_t len, bool keep, SmError *err)
 {
 	static const uint8_t empty[1];
 	SliceReader *r = ctx;
@@ -81,8 +86,15 @@ fetch_slice(void *ctx, uint32_t off, uint32_t len, SmError *err)
 	if (len == 0)
 		return empty;
 	old = MemoryContextSwitchTo(r->cxt);
+	if (r->transient != NULL)
+	{
+		pfree(r->transient);
+		r->transient = NULL;
+	}
 	s = detoast_attr_slice(r->pointer, (int32) off, (int32) len);
 	MemoryContextSwitchTo(old);
+	if (!keep)
+		r->transient = s;
 	if (VARSIZE_ANY_EXHDR(s) != len)
 	{
 		sm_fail(err, SM_E_BINARY, "stored value is shorter than its header says");
@@ -114,19 +126,46 @@ evict(SmCacheEntry *e)
 	hash_search(cache, &e->key, HASH_REMOVE, NULL);
 }
 
-/* Evict least recently used entries (not in use) until within the limit. */
+/* An entry's memory, after its map has allocated or freed some. */
+static void
+recount(SmCacheEntry *e)
+{
+	cache_bytes -= e->bytes;
+	e->bytes = MemoryContextMemAllocated(e->pm.cxt, true);
+	cache_bytes += e->bytes;
+}
+
+/*
+ * Get back within the limit, least recently used entries (not in use)
+ * first: drop their decoded blocks, then, if that is not enough, the
+ * entries.  An opened map without its blocks is small and cheap to keep
+ * (its blocks decode again as needed), and costly to reopen.
+ */
 static void
 enforce_limit(void)
 {
-	dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
-
-	while (node != NULL && cache_bytes > cache_limit())
+	for (int pass = 0; pass < 2 && cache_bytes > cache_limit(); pass++)
 	{
-		SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
+		dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
 
-		node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
-		if (!e->in_use)
-			evict(e);
+		while (node != NULL && cache_bytes > cache_limit())
+		{
+			SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
+
+			node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
+			if (e->in_use)
+				continue;
+			if (pass == 0)
+			{
+				if (sm_block_cache_bytes(e->pm.map) == 0)
+					continue;
+				sm_set_block_cache(e->pm.map, 0);
+				sm_set_block_cache(e->pm.map, cache_limit() / 2);
+				recount(e);
+			}
+			else
+				evict(e);
+		}
 	}
 }
 
@@ -174,6 +213,7 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 
 	r->pointer = pointer;
 	r->cxt = cxt;
+	r->transient = NULL;
 	*env = sm_pg_env;
 	env->ctx = cxt;
 	m = sm_open(env, total, fetch_slice, r, &err);
@@ -228,7 +268,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	stats.misses++;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
 	m = open_slices(pointer, cxt, total, &reader);
-	h = fetch_slice(reader, 0, SM_HEADER_SIZE, &err);
+	h = fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
 	if (h == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	sm_set_block_cache(m, cache_limit() / 2);
@@ -303,9 +343,7 @@ sm_pg_close(SmPgMap *pm)
 		return;
 	}
 	e->in_use = false;
-	cache_bytes -= e->bytes;
-	e->bytes = MemoryContextMemAllocated(e->pm.cxt, true);
-	cache_bytes += e->bytes;
+	recount(e);
 	enforce_limit();
 }
 

@@ -130,13 +130,14 @@ typedef struct FetchCtx
 {
 	const uint8_t *data;
 	size_t		len;
-	uint8_t   **slices;			/* every slice handed out, freed after sm_close */
+	uint8_t   **slices;			/* every kept slice, freed after sm_close */
 	size_t		n;
 	size_t		cap;
+	uint8_t    *transient;		/* the last slice handed out without keep */
 } FetchCtx;
 
 static const uint8_t *
-fetch_copy(void *vctx, uint32_t off, uint32_t len, SmError *err)
+fetch_copy(void *vctx, uint32_t off, uint32_t len, bool keep, SmError *err)
 {
 	FetchCtx   *ctx = vctx;
 	uint8_t    *p;
@@ -151,6 +152,14 @@ fetch_copy(void *vctx, uint32_t off, uint32_t len, SmError *err)
 	if (p == NULL)
 		exit(2);
 	memcpy(p, ctx->data + off, len);
+	/* the reader is done with the last transient slice: ASan sees any later use */
+	free(ctx->transient);
+	ctx->transient = NULL;
+	if (!keep)
+	{
+		ctx->transient = p;
+		return p;
+	}
 	if (ctx->n == ctx->cap)
 	{
 		ctx->cap = ctx->cap ? ctx->cap * 2 : 16;
@@ -170,6 +179,8 @@ fetch_free(FetchCtx *ctx)
 	for (i = 0; i < ctx->n; i++)
 		free(ctx->slices[i]);
 	free(ctx->slices);
+	free(ctx->transient);
+	ctx->transient = NULL;
 	ctx->slices = NULL;
 	ctx->n = ctx->cap = 0;
 }
