@@ -14,7 +14,8 @@
 #   parse-table-input  the same through sourcemap_in(j::cstring)
 #   batch-1M           a one-million-frame batch sourcemap_lookup on that map
 # Each interrupted call must end with SQLSTATE 57014 less than 2 s after the
-# timeout or the cancel (SM_STOP_LIMIT, seconds) and well before the
+# timeout or the cancel (SM_STOP_LIMIT, seconds; for the literal, plus the
+# time the server takes to scan it, which PostgreSQL does not interrupt) and well before the
 # uninterrupted call would have ended (80%: so the call itself stopped, not the
 # statement after it), and the session must keep working.  Without ../shared
 # a synthetic map of 1.5 million generated lines (43 MB of JSON) stands in
@@ -52,10 +53,13 @@ ALTER TABLE bigj ALTER j SET STORAGE EXTERNAL;
 INSERT INTO bigj VALUES (:'content');
 CREATE TABLE bigm AS SELECT j::sourcemap AS m FROM bigj;
 -- the literal: three sections, each a copy of the map, 2^25 lines apart
-\o :lit
-SELECT format('{"version":3,"sections":[%s]}',
+CREATE TABLE litj (j text);
+ALTER TABLE litj ALTER j SET STORAGE EXTERNAL;
+INSERT INTO litj SELECT format('{"version":3,"sections":[%s]}',
 	string_agg(format('{"offset":{"line":%s,"column":0},"map":%s}', k * 33554432, j), ','))
 FROM bigj, generate_series(0, 2) k;
+\o :lit
+SELECT j FROM litj;
 \o
 -- one million frames anywhere in the first 20,000 lines of the map (all of
 -- babylonjs, one line): the blocks they hit stay in the decoded-block cache,
@@ -124,13 +128,16 @@ SQL
 
 lt() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a + 0 < b + 0)}'; }
 
-# test_call NAME QUERY [SCAN_QUERY]
-# With SCAN_QUERY, QUERY holds the map as a 30 MB literal, which the server
+# test_call NAME QUERY [SCAN_QUERY WORK_QUERY]
+# With SCAN_QUERY, QUERY holds the map as a 90 MB literal, which the server
 # scans before the extension is called: SCAN_QUERY (the same literal, no
 # parse) measures that part, and the timeout and cancel come that much later.
+# WORK_QUERY parses the same document from a table: the extension's share,
+# which the difference of two noisy measurements of the literal would not
+# give on a busy machine.
 test_call() {
-	local name=$1 query=$2 scan_query=${3:-}
-	local content= base scan=0 work_ms timeout cutoff
+	local name=$1 query=$2 scan_query=${3:-} work_query=${4:-}
+	local content= base scan=0 work_ms timeout cutoff allow
 	[ -n "$scan_query" ] && content=yes
 	# the uninterrupted call (at most a minute); for the literal, the best of
 	# two runs, and the best of two for the scan alone: the scan time varies
@@ -149,6 +156,10 @@ test_call() {
 		[ -n "$R_MS" ] && [ "$R_MS" -lt "$scan" ] && scan=$R_MS
 	fi
 	work_ms=$((base - scan))
+	if [ -n "$work_query" ]; then
+		run "$name-work" 60000 "$work_query"
+		work_ms=${R_MS:-0}
+	fi
 	echo "  $name: uninterrupted $base ms ($scan ms scanning the statement, $work_ms ms in the extension)"
 	# long enough to be interrupted 300 ms in (and well before its end)
 	if [ "$work_ms" -lt "$([ -n "$scan_query" ] && echo 500 || echo 800)" ]; then
@@ -162,8 +173,11 @@ test_call() {
 	[ -n "$scan_query" ] && cutoff=999999999
 
 	timeout=$((scan + 300))
+	# PostgreSQL's lexer does not look at interrupts: when the scan of a
+	# literal runs longer than measured, an interrupt waits for its end
+	allow=$((limit * 1000 + scan))
 	run "$name-timeout" "$timeout" "$query" "$content"
-	if [ "$R_STATE" = 57014 ] && [ -n "$R_MS" ] && lt $((R_MS - timeout)) $((limit * 1000)) \
+	if [ "$R_STATE" = 57014 ] && [ -n "$R_MS" ] && lt $((R_MS - timeout)) "$allow" \
 		&& lt "$R_MS" "$cutoff" && [ -n "$R_ALIVE" ]; then
 		ok "$name: statement_timeout $timeout ms: 57014 after $R_MS ms, $((R_MS - timeout)) ms after the timeout (uninterrupted $base ms); session alive"
 	else
@@ -171,7 +185,7 @@ test_call() {
 	fi
 
 	run "$name-cancel" 0 "$query" "$content" "$(awk -v s="$scan" 'BEGIN {print s / 1000 + 0.3}')"
-	if [ "$R_STATE" = 57014 ] && [ -n "$R_STOP_MS" ] && lt "$R_STOP_MS" $((limit * 1000)) \
+	if [ "$R_STATE" = 57014 ] && [ -n "$R_STOP_MS" ] && lt "$R_STOP_MS" "$allow" \
 		&& lt "$R_MS" "$cutoff" && [ -n "$R_ALIVE" ]; then
 		ok "$name: pg_cancel_backend: 57014 $R_STOP_MS ms after the cancel, $R_MS ms into the call (uninterrupted $base ms); session alive"
 	else
@@ -179,7 +193,8 @@ test_call() {
 	fi
 }
 
-test_call "parse-literal" "SELECT (:'content'::sourcemap) IS NOT NULL" "SELECT length(:'content') > 0"
+test_call "parse-literal" "SELECT (:'content'::sourcemap) IS NOT NULL" "SELECT length(:'content') > 0" \
+	"SELECT sourcemap_in(j::cstring) IS NOT NULL FROM litj"
 test_call "parse-table-cast" "SELECT (j::sourcemap) IS NOT NULL FROM bigj"
 test_call "parse-table-input" "SELECT sourcemap_in(j::cstring) IS NOT NULL FROM bigj"
 test_call "batch-1M" "SELECT count(*), count(r.source) FROM bigm, frames f, sourcemap_lookup(bigm.m, f.lines, f.cols) r"
