@@ -6,8 +6,9 @@
  * hot prefix (header, block index, string directories) as one slice; a
  * lookup then reads one block and the string chunks it returns.  Opened maps
  * are kept per backend, keyed by TOAST pointer and checked against the value's
- * header (at most every few seconds: see header_matches), within sourcemap.cache_size, so a batch job that
- * resolves many frames against a few maps decodes each part once.
+ * header (again when the last check is a few seconds old: see header_matches),
+ * within sourcemap.cache_size, so a batch job that resolves many frames
+ * against a few maps decodes each part once.
  */
 #ifndef SM_CACHE_H
 #define SM_CACHE_H
