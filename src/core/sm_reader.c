@@ -1,7 +1,7 @@
 /*
  * sm_reader.c -- open a stored map and answer questions from it: lookups,
- * iteration, strings, contents, and the complete validation that untrusted
- * bytes (binary recv) go through.
+ * iteration, strings, contents, and the checks of untrusted bytes that need
+ * nothing but the stored form's own parts (sm_validate.c runs them).
  *
  * Opening reads only the header, table of contents and the small sections
  * in front; a lookup then reads one mapping block and the string chunks it
@@ -10,10 +10,9 @@
  */
 #include "sm_blocks.h"
 #include "sm_format.h"
-#include "sm_functions.h"
 #include "sm_limits.h"
-#include "sm_scopetab.h"
 #include "sm_map.h"
+#include "sm_reader.h"
 #include "sm_strtab.h"
 
 /* zlib cannot expand data by more than about 1032:1 */
@@ -939,25 +938,6 @@ sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
 	return m->functions != NULL;
 }
 
-int
-sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
-			   SmError *err)
-{
-	const uint8_t *tab;
-	uint32_t	len;
-	int			r;
-
-	*anonymous = false;
-	if (!sm_function_table(m, &tab, &len, err))
-		return -1;
-	if (len == 0)
-		return 0;
-	r = sm_scopetab_find(tab, len, line, col, name, anonymous);
-	if (r < 0 || (r == 1 && !sm_text_valid((const uint8_t *) name->ptr, name->len)))
-		return sm_fail(err, SM_E_BINARY, "malformed function table") ? 0 : -1;
-	return r;
-}
-
 bool
 sm_info(SmMap *m, SmInfo *info, SmError *err)
 {
@@ -1071,24 +1051,40 @@ validate_contents(SmMap *m, SmError *err)
 	return true;
 }
 
+/*
+ * The checks of untrusted bytes that need only the stored form's own parts;
+ * sm_validate.c runs them with the ones that need the layers above (the
+ * function table, the JSON size) in between.
+ */
 bool
-sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
+sm_check_checksum(SmMap *m, SmError *err)
 {
-	SmMap	   *m = sm_open_buffer(env, data, len, err);
+	const uint8_t *h,
+			   *rest;
+	uint64_t	stored;
+
+	if ((h = get(m, SM_H_CHECKSUM, 8, false, err)) == NULL)
+		return false;
+	stored = sm_get64(h);
+	if ((rest = get(m, SM_PREFIX_SIZE, m->total - SM_PREFIX_SIZE, false, err)) == NULL)
+		return false;
+	if (stored != sm_checksum(rest, m->total - SM_PREFIX_SIZE))
+		return sm_fail(err, SM_E_BINARY, "checksum mismatch");
+	return true;
+}
+
+bool
+sm_check_blocks(SmMap *m, SmError *err)
+{
+	return validate_blocks(m, err);
+}
+
+bool
+sm_check_strings(SmMap *m, SmError *err)
+{
 	bool		ok;
 
-	if (m == NULL)
-		return false;
-	if (sm_get64(data + SM_H_CHECKSUM) != sm_checksum(data + SM_PREFIX_SIZE, len - SM_PREFIX_SIZE))
-	{
-		sm_close(m);
-		return sm_fail(err, SM_E_BINARY, "checksum mismatch");
-	}
-	ok = validate_blocks(m, err) &&
-		(m->sec_len[SM_SEC_FUNCTIONS] == 0 ||
-		 sm_functions_check(data + m->sec_off[SM_SEC_FUNCTIONS], m->sec_len[SM_SEC_FUNCTIONS],
-							env, err)) &&
-		validate_table(m, &m->sources, err) &&
+	ok = validate_table(m, &m->sources, err) &&
 		validate_table(m, &m->names, err) &&
 		validate_contents(m, err);
 	if (ok)
@@ -1111,17 +1107,5 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 
 			ok = sm_name(m, i, &s, err);
 		}
-	if (ok)
-	{
-		/* what is stored can be written out and read back (see sm_build) */
-		uint64_t	size = 0;
-
-		ok = sm_json_size(m, &size, err);
-		if (ok && size > SM_MAX_DOCUMENT_BYTES)
-			ok = sm_fail(err, SM_E_LIMIT,
-						 "its JSON form would have %llu bytes, more than the %u allowed",
-						 (unsigned long long) size, SM_MAX_DOCUMENT_BYTES);
-	}
-	sm_close(m);
 	return ok;
 }

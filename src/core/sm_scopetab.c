@@ -466,3 +466,26 @@ sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, S
 	}
 	return 1;
 }
+
+/* sm_map.h: the innermost function at a position of a stored map */
+int
+sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
+			   SmError *err)
+{
+	const uint8_t *tab;
+	uint32_t	len;
+	int			r;
+
+	*anonymous = false;
+	if (!sm_function_table(m, &tab, &len, err))
+		return -1;
+	if (len == 0)
+		return 0;
+	r = sm_scopetab_find(tab, len, line, col, name, anonymous);
+	if (r < 0 || (r == 1 && !sm_text_valid((const uint8_t *) name->ptr, name->len)))
+	{
+		sm_fail(err, SM_E_BINARY, "malformed function table");
+		return -1;
+	}
+	return r;
+}
