@@ -6,7 +6,8 @@ EXTENSION   = sourcemap
 MODULE_big  = sourcemap
 PGFILEDESC  = "sourcemap - Source Map v3 type with position lookups"
 
-CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+CORE_DIR    = src/core
+include $(CORE_DIR)/core.mk
 GLUE_SRCS   = $(sort $(wildcard src/pg/*.c))
 OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
@@ -18,7 +19,7 @@ DATA_built  = sourcemap--$(EXTVERSION).sql
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
-PG_CPPFLAGS = -Isrc/core -Isrc/pg
+PG_CPPFLAGS = $(CORE_CPPFLAGS) -Isrc/pg
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers
 SHLIB_LINK += -lz
@@ -28,7 +29,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # Every glue and core object depends on the headers it may include.
-$(OBJS): $(wildcard src/core/*.h src/pg/*.h)
+$(OBJS): $(CORE_HDRS) $(wildcard src/pg/*.h)
 
 sourcemap--$(EXTVERSION).sql: sourcemap--0.1.0.sql sourcemap--0.1.0--0.2.0.sql
 	cat $^ > $@

@@ -46,9 +46,9 @@
 #include <time.h>
 #include <malloc.h>
 
-#include "sm_blocks.h"
-#include "sm_format.h"
-#include "sm_map.h"
+#include "format/sm_blocks.h"
+#include "format/sm_format.h"
+#include "sm_core.h"
 
 /* the banner shows the knobs given with -D; "-" means src/core's default */
 #define BENCH_STR2(x) #x
@@ -58,7 +58,7 @@
 #else
 #define CONTENT_ZLEVEL_SHOWN "-"
 #endif
-#include "sm_strtab.h"
+#include "format/sm_strtab.h"
 #ifndef BENCH_VARIANT
 #define BENCH_VARIANT "default"
 #endif

@@ -48,10 +48,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "sm_jsscan.h"
-#include "sm_map.h"
-#include "sm_scopes.h"
-#include "sm_scopetab.h"
+#include "functions/sm_jsscan.h"
+#include "functions/sm_scopes.h"
+#include "functions/sm_scopetab.h"
+#include "sm_core.h"
 
 /* Kind of an answer. */
 typedef enum AnsKind

@@ -46,12 +46,12 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/sm_limits.h"
+#include "base/sm_vlq.h"
+#include "format/sm_blocks.h"
+#include "format/sm_format.h"
+#include "functions/sm_scopetab.h"
 #include "fuzz_common.h"
-#include "sm_blocks.h"
-#include "sm_format.h"
-#include "sm_limits.h"
-#include "sm_scopetab.h"
-#include "sm_vlq.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

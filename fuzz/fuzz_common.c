@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/sm_format.h"
 #include "fuzz_common.h"
-#include "sm_format.h"
-#include "sm_json.h"
-#include "sm_reverse.h"
+#include "json/sm_json.h"
+#include "symbolicate/sm_reverse.h"
 
 /* ---- environment ------------------------------------------------------------ */
 

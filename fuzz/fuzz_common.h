@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "sm_map.h"
+#include "sm_core.h"
 
 /* Largest single allocation the fuzz environment grants (palloc's limit is 1 GB). */
 #define FZ_ALLOC_CAP		((size_t) 256 << 20)

@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sm_inflate.h"
 #include "fuzz_common.h"
-#include "sm_inflate.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sm_limits.h"
+#include "format/sm_format.h"
 #include "fuzz_common.h"
-#include "sm_format.h"
-#include "sm_limits.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

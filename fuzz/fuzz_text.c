@@ -32,15 +32,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sm_buf.h"
+#include "functions/sm_jsscan.h"
+#include "functions/sm_scopes.h"
+#include "functions/sm_scopes_field.h"
+#include "functions/sm_scopetab.h"
 #include "fuzz_common.h"
-#include "sm_buf.h"
-#include "sm_context.h"
-#include "sm_jsscan.h"
-#include "sm_refs.h"
-#include "sm_scopes.h"
-#include "sm_scopes_field.h"
-#include "sm_scopetab.h"
-#include "sm_stack.h"
+#include "symbolicate/sm_context.h"
+#include "symbolicate/sm_refs.h"
+#include "symbolicate/sm_stack.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,7 +24,7 @@
 
 #include <zlib.h>
 
-#include "sm_map.h"
+#include "sm_core.h"
 
 #define BINARY_MAX_LEN 16384
 #define NSEED_MAPS 7			/* the embedded maps of fuzz_binary's mutate mode */

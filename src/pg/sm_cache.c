@@ -4,7 +4,6 @@
  * from a map's strings.  See sm_cache.h.
  */
 #include "sm_cache.h"
-#include "sm_format.h"
 #include "sm_pg.h"
 
 #include "access/detoast.h"

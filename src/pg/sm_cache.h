@@ -14,7 +14,7 @@
 #define SM_CACHE_H
 
 #include "sm_compat.h"
-#include "sm_map.h"
+#include "sm_core.h"
 
 struct SmCacheEntry;
 

@@ -8,7 +8,7 @@
 #define SM_PG_H
 
 #include "sm_compat.h"
-#include "sm_map.h"
+#include "sm_core.h"
 
 /* First byte of the binary (send/recv) form; bump when that form changes. */
 #define SM_WIRE_VERSION 1

@@ -5,7 +5,6 @@
  * sourcemap_is_valid().  Parsing, validation and encoding are the core's.
  */
 #include "sm_cache.h"
-#include "sm_inflate.h"
 #include "sm_pg.h"
 
 #include "libpq/pqformat.h"

@@ -8,7 +8,6 @@
  * are equal, which for different maps practically never happens.  Hashes
  * come from the stored checksum without reading the rest.
  */
-#include "sm_format.h"
 #include "sm_pg.h"
 
 #include "common/hashfn.h"

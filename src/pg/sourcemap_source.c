@@ -6,9 +6,7 @@
  * `sources`.
  */
 #include "sm_cache.h"
-#include "sm_context.h"
 #include "sm_pg.h"
-#include "sm_reverse.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"

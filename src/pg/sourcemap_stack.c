@@ -5,8 +5,6 @@
  * debugId comments of a generated file).
  */
 #include "sm_pg.h"
-#include "sm_refs.h"
-#include "sm_stack.h"
 
 #include "access/htup_details.h"
 #include "utils/builtins.h"

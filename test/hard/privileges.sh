@@ -39,11 +39,11 @@ fi
 
 # ---- no file, network or process access in the C code ---------------------
 deny='AllocateFile|AllocateDir|ReadDir|FreeFile|OpenTransientFile|OpenTransientFilePerm|PathNameOpenFile|PathNameOpenFilePerm|BasicOpenFile|BasicOpenFilePerm|FileRead|FileWrite|read_binary_file|pg_read_file|pg_read_binary_file|lo_import|lo_export|SPI_[a-z_]+|open|open64|openat|fopen|fopen64|freopen|fdopen|creat|opendir|fdopendir|stat|lstat|stat64|access|faccessat|unlink|unlinkat|rename|mkdir|rmdir|readlink|chmod|chown|truncate|socket|connect|bind|listen|accept|getaddrinfo|system|popen|execv|execve|execvp|execl|execlp|fork|vfork|posix_spawn|dlopen|getenv|setenv|gzopen|gzopen64|gzdopen|kill|pipe|mmap'
-if hits=$(grep -nEw "($deny)[[:space:]]*\(" src/pg/*.c src/pg/*.h src/core/*.c src/core/*.h); then
+if hits=$(grep -nEw "($deny)[[:space:]]*\(" src/pg/*.c src/pg/*.h src/core/*.h src/core/*/*.c src/core/*/*.h); then
 	bad "file/network/process/SQL calls in the C sources:"
 	echo "$hits"
 else
-	ok "no file, network, process or SPI calls in src/pg and src/core ($(cat src/pg/*.c src/core/*.c | wc -l) lines)"
+	ok "no file, network, process or SPI calls in src/pg and src/core ($(cat src/pg/*.c src/core/*/*.c | wc -l) lines)"
 fi
 so=$(pg_config --pkglibdir)/sourcemap.so
 if syms=$(nm -D --undefined-only "$so" | awk '{print $2}' | sed 's/@.*//' | grep -Ex "$deny"); then

@@ -33,7 +33,7 @@ else
 	grep -E 'error|warning' build.log | head -20
 fi
 
-srcs=$(ls src/core/*.c src/pg/*.c)
+srcs=$(ls src/core/*/*.c src/pg/*.c)
 nsrc=$(echo "$srcs" | wc -l)
 missing=
 for f in $srcs; do
@@ -70,7 +70,7 @@ fi
 # canaries: each must break the build under -Werror
 canary() { # name flag code
 	local name=$1 flag=$2 code=$3 out
-	printf '%s\n' '#include "sm_env.h"' "int sm_canary_$name(int x);" "$code" > "src/core/zz_canary_$name.c"
+	printf '%s\n' '#include "base/sm_env.h"' "int sm_canary_$name(int x);" "$code" > "src/core/base/zz_canary_$name.c"
 	if make -j"$(nproc)" > "canary_$name.log" 2>&1; then
 		bad "canary $name: the build succeeded; $flag is not in force"
 	elif grep -q -- "-Werror=$flag" "canary_$name.log"; then
@@ -78,7 +78,7 @@ canary() { # name flag code
 	else
 		bad "canary $name: the build failed for another reason: $(grep -m2 error "canary_$name.log")"
 	fi
-	rm -f "src/core/zz_canary_$name.c" "src/core/zz_canary_$name.o" "src/core/zz_canary_$name.bc"
+	rm -f src/core/base/zz_canary_"$name".{c,o,bc}
 }
 canary unused "unused-variable" 'int sm_canary_unused(int x) { int unused; return x; }'
 canary extra "empty-body" 'int sm_canary_extra(int x) { if (x) ; return x; }'

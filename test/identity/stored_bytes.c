@@ -2,7 +2,8 @@
  * stored_bytes.c -- write what the core makes of one source map to stdout,
  * for test/identity/run.sh, which compares two builds of the core byte for
  * byte.  It depends only on the public interface (sm_map.h), so the same
- * file builds against an older or a newer tree.
+ * file builds against an older or a newer tree (sm_core.h, or sm_map.h
+ * before the core was in layers).
  *
  *   stored_bytes stored MAP          the stored form (sm_build)
  *   stored_bytes source MAP JS       the stored form with function names (sm_build_with_source)
@@ -15,7 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_include)
+#if __has_include("sm_core.h")
+#include "sm_core.h"		/* the core in layers */
+#else
+#include "sm_map.h"			/* the flat core before it */
+#endif
+#else
 #include "sm_map.h"
+#endif
 
 static char *
 slurp(const char *path, size_t *len)

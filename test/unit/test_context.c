@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_buf.h"
-#include "sm_context.h"
+#include "base/sm_buf.h"
+#include "symbolicate/sm_context.h"
 #include "test_util.h"
 
 static TuCounts counts;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "sm_inflate.h"
+#include "base/sm_inflate.h"
 #include "test_util.h"
 
 static TuCounts counts;

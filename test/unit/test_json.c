@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_json.h"
+#include "json/sm_json.h"
 
 static int	n_passed;
 static int	n_failed;

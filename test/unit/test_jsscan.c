@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_jsscan.h"
-#include "sm_scopes.h"
+#include "functions/sm_jsscan.h"
+#include "functions/sm_scopes.h"
 #include "test_util.h"
 
 static TuCounts counts;

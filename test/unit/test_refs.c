@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_refs.h"
+#include "symbolicate/sm_refs.h"
 #include "test_util.h"
 
 static TuCounts counts;

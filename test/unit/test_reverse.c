@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_reverse.h"
-#include "sm_vlq.h"
+#include "base/sm_vlq.h"
+#include "symbolicate/sm_reverse.h"
 #include "test_util.h"
 
 static TuCounts counts;

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_scopes_field.h"
-#include "sm_scopetab.h"
+#include "functions/sm_scopes_field.h"
+#include "functions/sm_scopetab.h"
 #include "test_util.h"
 
 static TuCounts counts;

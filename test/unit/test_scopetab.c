@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_format.h"
-#include "sm_scopetab.h"
+#include "format/sm_format.h"
+#include "functions/sm_scopetab.h"
 #include "test_util.h"
 
 static TuCounts counts;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_stack.h"
+#include "symbolicate/sm_stack.h"
 #include "test_util.h"
 
 static TuCounts counts;

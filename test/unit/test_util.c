@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sm_json.h"
+#include "json/sm_json.h"
 
 #ifndef TU_SRCDIR
 #define TU_SRCDIR "."

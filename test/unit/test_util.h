@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sm_env.h"
-#include "sm_map.h"
+#include "base/sm_env.h"
+#include "sm_core.h"
 
 /* ---- counting and reporting ----------------------------------------- */
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sm_vlq.h"
+#include "base/sm_vlq.h"
 #include "test_util.h"
 
 static TuCounts counts;

@@ -1,0 +1,318 @@
+/*
+ * sm_buf.c -- growable buffers, zlib streams on the host allocator, and the
+ * UTF-8 check for stored strings.
+ */
+#include <string.h>
+#include <zlib.h>
+
+#include "base/sm_buf.h"
+
+void
+smb_init(SmBuf *b, const SmEnv *env, SmError *err)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->env = env;
+	b->err = err;
+	b->count_only = false;
+	b->counted = 0;
+}
+
+void
+smb_init_counter(SmBuf *b, const SmEnv *env, SmError *err)
+{
+	smb_init(b, env, err);
+	b->count_only = true;
+}
+
+void
+smb_free(SmBuf *b)
+{
+	sm_free(b->env, b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+bool
+smb_grow(SmBuf *b, size_t extra)
+{
+	size_t		need,
+				cap;
+	uint8_t    *p;
+
+	if (b->count_only)
+	{
+		b->counted += b->len;
+		b->len = 0;
+		if (extra <= b->cap)
+			return true;
+	}
+	need = b->len + extra;
+	cap = b->cap ? b->cap : 256;
+	if (need < b->len)
+		return sm_fail(b->err, SM_E_LIMIT, "buffer size overflow");
+	while (cap < need)
+	{
+		if (cap > SIZE_MAX / 2)
+		{
+			cap = need;
+			break;
+		}
+		cap *= 2;
+	}
+	p = b->data ? b->env->realloc(b->env->ctx, b->data, cap)
+		: b->env->alloc(b->env->ctx, cap);
+	if (p == NULL)
+		return sm_fail(b->err, SM_E_NOMEM, "out of memory growing a buffer to %zu bytes", cap);
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+/* zlib's allocator hooks, routed to the host */
+static voidpf
+z_alloc(voidpf opaque, uInt items, uInt size)
+{
+	const SmEnv *env = opaque;
+
+	return env->alloc(env->ctx, (size_t) items * size);
+}
+
+static void
+z_free(voidpf opaque, voidpf p)
+{
+	const SmEnv *env = opaque;
+
+	env->free(env->ctx, p);
+}
+
+void
+smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits)
+{
+	z->stream = NULL;
+	z->deflating = deflating;
+	z->level = level;
+	z->window_bits = window_bits;
+	z->env = env;
+}
+
+void
+smz_end(SmZ *z)
+{
+	if (z->stream)
+	{
+		if (z->deflating)
+			deflateEnd(z->stream);
+		else
+			inflateEnd(z->stream);
+		sm_free(z->env, z->stream);
+		z->stream = NULL;
+	}
+}
+
+/* Create the stream on first use, reset it afterwards. */
+static bool
+smz_ready(SmZ *z, SmError *err)
+{
+	z_stream   *s = z->stream;
+	int			rc;
+
+	if (s)
+		rc = z->deflating ? deflateReset(s) : inflateReset(s);
+	else
+	{
+		s = sm_alloc(z->env, sizeof(z_stream), err);
+		if (s == NULL)
+			return false;
+		memset(s, 0, sizeof(*s));
+		s->zalloc = z_alloc;
+		s->zfree = z_free;
+		s->opaque = (voidpf) z->env;
+		if (z->deflating)
+			rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
+							  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);
+		else
+			rc = inflateInit2(s, -15);
+		if (rc != Z_OK)
+		{
+			sm_free(z->env, s);
+			return sm_fail(err, SM_E_NOMEM, "could not initialise zlib");
+		}
+		z->stream = s;
+	}
+	if (rc != Z_OK)
+		return sm_fail(err, SM_E_NOMEM, "could not reset zlib");
+	return true;
+}
+
+bool
+smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
+				   bool *compressed, SmError *err)
+{
+	z_stream   *s;
+	size_t		bound;
+	size_t		start = out->len;
+	int			rc;
+
+	*compressed = false;
+	if (len < 32 || len > 0x7FFFFFFF)
+		return smb_append(out, src, len);
+	if (!smz_ready(z, err))
+		return false;
+	s = z->stream;
+	/* only a real gain is kept, so the output never needs more than len - 1 */
+	bound = deflateBound(s, (uLong) len);
+	if (bound > len - 1)
+		bound = len - 1;
+	if (!smb_reserve(out, bound))
+		return false;
+	s->next_in = (Bytef *) src;
+	s->avail_in = (uInt) len;
+	s->next_out = out->data + start;
+	s->avail_out = (uInt) bound;
+	rc = deflate(s, Z_FINISH);
+	if (rc == Z_STREAM_END)
+	{
+		out->len = start + s->total_out;
+		*compressed = true;
+		return true;
+	}
+	if (rc != Z_OK && rc != Z_BUF_ERROR)
+		return sm_fail(err, SM_E_NOMEM, "zlib deflate failed (%d)", rc);
+	/* did not shrink: store it as is */
+	out->len = start;
+	return smb_append(out, src, len);
+}
+
+bool
+smz_inflate(SmZ *z, const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen,
+			SmError *err)
+{
+	z_stream   *s;
+	int			rc;
+
+	if (srclen > 0x7FFFFFFF || rawlen > 0x7FFFFFFF)
+		return sm_fail(err, SM_E_BINARY, "compressed part too large");
+	if (!smz_ready(z, err))
+		return false;
+	s = z->stream;
+	s->next_in = (Bytef *) src;
+	s->avail_in = (uInt) srclen;
+	s->next_out = dst;
+	s->avail_out = (uInt) rawlen;
+	rc = inflate(s, Z_FINISH);
+	if (rc == Z_MEM_ERROR)
+		return sm_fail(err, SM_E_NOMEM, "out of memory in zlib inflate");
+	if (rc != Z_STREAM_END || s->avail_in != 0 || s->avail_out != 0)
+		return sm_fail(err, SM_E_BINARY, "corrupt compressed data");
+	return true;
+}
+
+bool
+sm_text_valid(const uint8_t *s, size_t n)
+{
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		uint8_t		c = s[i];
+
+		if (c >= 0x01 && c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		if (c == 0)
+			return false;
+		if (c >= 0xC2 && c <= 0xDF)
+		{
+			if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
+				return false;
+			i += 2;
+		}
+		else if (c >= 0xE0 && c <= 0xEF)
+		{
+			uint8_t		c1;
+
+			if (i + 2 >= n)
+				return false;
+			c1 = s[i + 1];
+			if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+				return false;
+			if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
+				return false;	/* overlong or surrogate */
+			i += 3;
+		}
+		else if (c >= 0xF0 && c <= 0xF4)
+		{
+			uint8_t		c1;
+
+			if (i + 3 >= n)
+				return false;
+			c1 = s[i + 1];
+			if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
+				return false;
+			if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
+				return false;	/* overlong or above U+10FFFF */
+			i += 4;
+		}
+		else
+			return false;
+	}
+	return true;
+}
+
+bool
+smb_json_string(SmBuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		start = 0;
+
+	if (!smb_append(b, "\"", 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		char		esc[7];
+		size_t		elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		esc[0] = '\\';
+		switch (c)
+		{
+			case '"':
+				esc[1] = '"';
+				break;
+			case '\\':
+				esc[1] = '\\';
+				break;
+			case '\n':
+				esc[1] = 'n';
+				break;
+			case '\r':
+				esc[1] = 'r';
+				break;
+			case '\t':
+				esc[1] = 't';
+				break;
+			case '\b':
+				esc[1] = 'b';
+				break;
+			case '\f':
+				esc[1] = 'f';
+				break;
+			default:
+				memcpy(esc + 1, "u00", 3);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				elen = 6;
+		}
+		if (!smb_append(b, s + start, i - start) || !smb_append(b, esc, elen))
+			return false;
+		start = i + 1;
+	}
+	return smb_append(b, s + start, n - start) && smb_append(b, "\"", 1);
+}
+

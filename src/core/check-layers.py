@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""check-layers.py -- hold the core (src/core) to its one rule: a file uses only
+its own layer and the layers below (README.md in this folder).
+
+    python3 src/core/check-layers.py [ROOT]        (ROOT: the repository, default ..)
+
+Checks, each failure printed as "file: what", exit status 1 if any:
+  1. every .c and .h file of the core is in a layer folder of core.mk's
+     CORE_LAYERS (only the public header sm_core.h sits above them);
+  2. every #include "..." of a core file names a header with its layer
+     ("format/sm_map.h"), of the file's own layer or one below; none includes
+     sm_core.h;
+  3. the glue (src/pg) includes the core through sm_core.h only;
+  4. calls: each core file is compiled (cc -c) and the functions it calls in
+     other core files are read with nm; every call goes to the same layer or
+     one below, and the file-level call graph has no cycle.  Skipped with a
+     message when cc or nm is missing.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
+                       os.path.join(os.path.dirname(__file__), "..", ".."))
+core = os.path.join(root, "src", "core")
+problems = []
+
+mk = open(os.path.join(core, "core.mk")).read()
+layers = re.search(r"^CORE_LAYERS\s*:?=\s*(.+)$", mk, re.M).group(1).split()
+rank = {name: i for i, name in enumerate(layers)}
+
+# 1. every source file in a layer folder
+files = []
+for d, _, names in os.walk(core):
+    for n in names:
+        rel = os.path.relpath(os.path.join(d, n), core)
+        if not n.endswith((".c", ".h")) or rel == "sm_core.h":
+            continue
+        layer = rel.split(os.sep)[0] if os.sep in rel else None
+        if layer not in rank or rel.count(os.sep) != 1:
+            problems.append(f"src/core/{rel}: not in a layer folder ({' '.join(layers)})")
+        else:
+            files.append((rel, layer))
+files.sort()
+
+# 2. includes of the core's own files
+inc_re = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+for rel, layer in files:
+    for inc in inc_re.findall(open(os.path.join(core, rel)).read()):
+        target = inc.split("/")[0] if "/" in inc else None
+        if inc == "sm_core.h":
+            problems.append(f"src/core/{rel}: includes the public header sm_core.h")
+        elif target not in rank:
+            problems.append(f'src/core/{rel}: #include "{inc}" does not name its layer')
+        elif rank[target] > rank[layer]:
+            problems.append(f'src/core/{rel}: #include "{inc}": layer {target} is above {layer}')
+
+# 3. the glue sees the core through sm_core.h
+glue = os.path.join(root, "src", "pg")
+core_names = {os.path.basename(rel) for rel, _ in files}
+for n in sorted(os.listdir(glue)):
+    if n.endswith((".c", ".h")):
+        for inc in inc_re.findall(open(os.path.join(glue, n)).read()):
+            if inc.split("/")[0] in rank or os.path.basename(inc) in core_names:
+                problems.append(f'src/pg/{n}: #include "{inc}": the glue includes sm_core.h only')
+
+# 4. calls between files, from the compiled objects
+calls = {}
+cc, nm = shutil.which(os.environ.get("CC", "cc")), shutil.which("nm")
+if cc and nm:
+    defined, used = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, layer in files:
+            if not rel.endswith(".c"):
+                continue
+            obj = os.path.join(tmp, rel.replace(os.sep, "_") + ".o")
+            r = subprocess.run([cc, "-std=c99", "-c", "-I" + core, "-o", obj, os.path.join(core, rel)],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append(f"src/core/{rel}: does not compile:\n{r.stderr}")
+                continue
+            out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
+            used[rel] = set()
+            for line in out.splitlines():
+                f = line.split()
+                if len(f) == 2 and f[0] == "U":
+                    used[rel].add(f[1])
+                elif len(f) == 3 and f[1] in "TDRB":
+                    defined[f[2]] = rel
+    for rel, syms in used.items():
+        calls[rel] = {defined[s] for s in syms if s in defined and defined[s] != rel}
+    layer_of = dict(files)
+    for a in sorted(calls):
+        for b in sorted(calls[a]):
+            if rank[layer_of[b]] > rank[layer_of[a]]:
+                problems.append(f"src/core/{a}: calls into src/core/{b}, layer {layer_of[b]} is above {layer_of[a]}")
+    # a cycle: depth-first search for a back edge
+    state = {}
+
+    def visit(a, path):
+        state[a] = 1
+        for b in sorted(calls.get(a, ())):
+            if state.get(b) == 1:
+                cycle = path[path.index(b):] + [b]
+                problems.append("call cycle: " + " -> ".join("src/core/" + c for c in cycle))
+            elif b not in state:
+                visit(b, path + [b])
+        state[a] = 2
+
+    for a in sorted(calls):
+        if a not in state:
+            visit(a, [a])
+else:
+    print("check-layers: no cc or nm, calls not checked")
+
+for p in problems:
+    print(p)
+nfiles = len(files)
+nedges = sum(len(v) for v in calls.values())
+if problems:
+    print(f"check-layers: {len(problems)} problem(s)")
+    sys.exit(1)
+print(f"check-layers: {nfiles} files in {len(layers)} layers ({' < '.join(layers)}); "
+      f"includes and {nedges} file-to-file calls go down or sideways, no call cycle; "
+      f"the glue includes sm_core.h only")

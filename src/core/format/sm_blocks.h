@@ -1,0 +1,93 @@
+/*
+ * sm_blocks.h -- mapping blocks: the encoder that cuts the sorted segment
+ * stream into independently decodable, compressed blocks with an index, and
+ * the decoder that checks a block completely while expanding it.
+ */
+#ifndef SM_BLOCKS_H
+#define SM_BLOCKS_H
+
+#include "base/sm_buf.h"
+#include "format/sm_map.h"
+
+/*
+ * Segments per block; a block ends at the first new position past this.
+ * Larger blocks deflate better, smaller ones are quicker to decode on a cold
+ * lookup; bench/README.md has the curve this knee was taken from.
+ */
+#ifndef SM_BLOCK_SEGMENTS
+#define SM_BLOCK_SEGMENTS 1024
+#endif
+/* zlib level for mapping blocks and string chunks */
+/* deflate window for blocks and string chunks, which are a few KB each */
+#define SM_PART_WINDOW_BITS 12
+#ifndef SM_BLOCK_ZLEVEL
+#define SM_BLOCK_ZLEVEL 6
+#endif
+
+/*
+ * A block stores each field in a stream of its own (headers, line steps,
+ * source, original line, original column and name deltas), which deflates
+ * better than interleaved fields.  The writer also keeps the original
+ * column deltas "predicted" from the generated column delta (code copied
+ * through unchanged moves both by the same amount) and stores whichever
+ * version has more zeros, saying which in the block's flags.
+ */
+enum
+{
+	SM_BS_HEAD, SM_BS_LINE, SM_BS_SOURCE, SM_BS_OLINE, SM_BS_OCOL, SM_BS_NAME,
+	SM_BLOCK_STREAMS,
+	SM_BS_OCOL_PRED = SM_BLOCK_STREAMS	/* writer only */
+};
+
+/* block flags (first uvarint of a raw block) */
+#define SM_BLOCK_OCOL_PREDICTED 1
+
+typedef struct SmBlockWriter
+{
+	SmBuf		stream[SM_BLOCK_STREAMS + 1];	/* the block being filled, per field */
+	uint32_t	ocol_zeros;		/* zero deltas in SM_BS_OCOL ... */
+	uint32_t	pred_zeros;		/* ... and in SM_BS_OCOL_PRED */
+	SmBuf		raw;			/* the streams joined, uncompressed */
+	SmBuf		index;			/* BLOCK_INDEX section */
+	SmBuf		data;			/* BLOCKS section */
+	SmZ			z;
+	SmError    *err;
+	uint32_t	count;			/* segments in the current block */
+	uint32_t	nblocks;
+	uint64_t	total;			/* segments written */
+	uint32_t	first_line,
+				first_col;
+	uint32_t	prev_line,
+				prev_col;
+	int64_t		src,
+				oline,
+				ocol,
+				name;
+} SmBlockWriter;
+
+void		smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err);
+/* Append a segment; segments must come in (line, column) order. */
+bool		smbw_push(SmBlockWriter *w, const SmMapping *m);
+bool		smbw_finish(SmBlockWriter *w);
+void		smbw_free(SmBlockWriter *w);
+
+/* What the decoder checks a block against. */
+typedef struct SmBlockLimits
+{
+	uint32_t	nsources;
+	uint32_t	nnames;
+	uint32_t	nlines;			/* generated lines */
+} SmBlockLimits;
+
+/*
+ * Decode the segments of a block from raw into out, starting at (line,
+ * col); every value is checked: order, coordinates, indexes.  With stop
+ * NULL all `count` segments are decoded and the block must end exactly
+ * there.  Otherwise decoding ends after the first segment past *stop (a
+ * lookup needs nothing further); *decoded says how many are in out.
+ */
+bool		sm_block_decode(const uint8_t *raw, size_t rawlen, uint32_t line, uint32_t col,
+							uint32_t count, const SmBlockLimits *lim, const SmMapping *stop,
+							SmMapping *out, uint32_t *decoded, SmError *err);
+
+#endif							/* SM_BLOCKS_H */

@@ -1,0 +1,210 @@
+/*
+ * sm_format.h -- the stored form of a sourcemap value: the one place that
+ * knows the byte layout.  doc/FORMAT.md describes the same layout in prose;
+ * keep the two in step.
+ *
+ * All integers are little-endian and read through the bounds-checked helpers
+ * below, never by casting pointers, so the layout has no alignment needs.
+ *
+ *   header   32 bytes   magic "SMAP", format version, flags, total length,
+ *                       section count, checksum, reserved (zero)
+ *   toc      8 bytes per section: offset, length (from the start of the value)
+ *   sections in the order of SmSection, contiguous, no gaps:
+ *     META          counts, debug id, file, sourceRoot
+ *     BLOCK_INDEX   per block: first line, first column, data offset,
+ *                   segment count, raw length | compressed flag
+ *     SOURCES       string table directory of the `sources` entries
+ *     NAMES         string table directory of the `names` entries
+ *     IGNORE        sorted, distinct source indexes on the ignore list
+ *     SOURCES_DATA  the chunks of SOURCES
+ *     NAMES_DATA    the chunks of NAMES
+ *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
+ *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
+ *     CONTENT       sourcesContent entries, each compressed on its own
+ *     FUNCTIONS     the scope table of sm_scopetab.h (generated position ->
+ *                   original enclosing function name), or empty
+ *
+ * Everything a lookup needs besides one block and the string chunks it
+ * returns (header, toc, META, BLOCK_INDEX, the string directories, IGNORE)
+ * forms one prefix of the value: a cold lookup reads that prefix, one block
+ * and one chunk per string, each as a single slice.
+ *
+ * Mapping block (before compression): segments in generated order, each
+ *   uvarint h = colpart << 3 | has_name << 2 | has_source << 1 | new_line
+ *   [uvarint line_delta - 1]               if new_line (colpart is then the column)
+ *   [svarint dsource, dline, dcolumn]      if has_source (deltas within the block)
+ *   [svarint dname]                        if has_name
+ * Without new_line, colpart is the column's delta from the previous segment.
+ * The first segment of a block starts from the index entry's line and
+ * column; the source/line/column/name deltas start from zero.  Segments with
+ * the same (line, column) never straddle two blocks.
+ *
+ * String table directory: u32 count, u32 group_shift, u32 chunk count, then
+ * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
+ * compressed flag.
+ * Chunk k holds strings [k << group_shift, (k + 1) << group_shift), each as
+ * uvarint (length + 1) and the bytes, or uvarint 0 for null.
+ */
+#ifndef SM_FORMAT_H
+#define SM_FORMAT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "format/sm_map.h"		/* SM_HEADER_SIZE */
+
+#define SM_MAGIC			0x50414D53u /* "SMAP" read as a little-endian u32 */
+#define SM_FORMAT_VERSION	1
+#define SM_TOC_ENTRY_SIZE	8
+
+/* header fields (byte offsets) */
+#define SM_H_MAGIC			0
+#define SM_H_VERSION		4	/* u16 */
+#define SM_H_FLAGS			6	/* u16 */
+#define SM_H_TOTAL			8	/* u32: length of the stored form */
+#define SM_H_NSECT			12	/* u32: SM_NSECTIONS */
+#define SM_H_CHECKSUM		16	/* u64: sm_checksum() of everything after the prefix */
+#define SM_H_RESERVED		24	/* 8 bytes, zero */
+
+#define SM_FLAG_DEBUG_ID	0x0001
+#define SM_FLAGS_KNOWN		(SM_FLAG_DEBUG_ID)
+
+typedef enum SmSection
+{
+	SM_SEC_META = 0,
+	SM_SEC_BLOCK_INDEX,
+	SM_SEC_SOURCES,
+	SM_SEC_NAMES,
+	SM_SEC_IGNORE,
+	SM_SEC_SOURCES_DATA,
+	SM_SEC_NAMES_DATA,
+	SM_SEC_BLOCKS,
+	SM_SEC_CONTENT_INDEX,
+	SM_SEC_CONTENT,
+	SM_SEC_FUNCTIONS,
+	SM_NSECTIONS
+} SmSection;
+
+#define SM_PREFIX_SIZE		(SM_HEADER_SIZE + SM_NSECTIONS * SM_TOC_ENTRY_SIZE)
+
+/* META: fixed part, then file and sourceRoot as uvarint (len + 1 | 0 = null) + bytes */
+#define SM_META_SOURCES		0	/* u32 */
+#define SM_META_NAMES		4	/* u32 */
+#define SM_META_LINES		8	/* u32: generated lines (';' count + 1) */
+#define SM_META_BLOCKS		12	/* u32 */
+#define SM_META_SEGMENTS	16	/* u64 */
+#define SM_META_DEBUG_ID	24	/* 16 bytes, zero without SM_FLAG_DEBUG_ID */
+#define SM_META_FIXED		40
+
+/* BLOCK_INDEX entry */
+#define SM_BI_LINE			0
+#define SM_BI_COL			4
+#define SM_BI_OFFSET		8	/* into the BLOCKS section */
+#define SM_BI_COUNT			12
+#define SM_BI_RAWLEN		16	/* raw length | SM_COMPRESSED */
+#define SM_BI_SIZE			20
+
+#define SM_COMPRESSED		0x80000000u
+
+/* CONTENT_INDEX entry */
+#define SM_CI_OFFSET		0	/* into the CONTENT section */
+#define SM_CI_STORED		4
+#define SM_CI_RAWLEN		8
+#define SM_CI_KIND			12
+#define SM_CI_SIZE			16
+
+typedef enum SmContentKind
+{
+	SM_CONTENT_NULL = 0,
+	SM_CONTENT_RAW = 1,
+	SM_CONTENT_ZLIB = 2
+} SmContentKind;
+
+/* string table header */
+#define SM_ST_COUNT			0
+#define SM_ST_SHIFT			4
+#define SM_ST_NCHUNKS		8
+#define SM_ST_FIXED			12
+#define SM_ST_CHUNK_SIZE	8	/* u32 offset, u32 raw length | SM_COMPRESSED */
+
+/* Segment header bits */
+#define SM_SEG_NEW_LINE		1
+#define SM_SEG_HAS_SOURCE	2
+#define SM_SEG_HAS_NAME		4
+#define SM_SEG_SHIFT		3
+
+/* The sections a lookup needs besides blocks and string chunks: 0 .. this. */
+#define SM_SEC_LAST_HOT		SM_SEC_IGNORE
+
+/* The largest line, column, or index a value may hold: SQL int4. */
+#define SM_MAX_COORD		2147483647u
+
+static inline uint16_t
+sm_get16(const uint8_t *p)
+{
+	return (uint16_t) (p[0] | (p[1] << 8));
+}
+
+static inline uint32_t
+sm_get32(const uint8_t *p)
+{
+	return (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16) |
+		((uint32_t) p[3] << 24);
+}
+
+static inline uint64_t
+sm_get64(const uint8_t *p)
+{
+	return (uint64_t) sm_get32(p) | ((uint64_t) sm_get32(p + 4) << 32);
+}
+
+static inline void
+sm_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t) v;
+	p[1] = (uint8_t) (v >> 8);
+}
+
+static inline void
+sm_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t) v;
+	p[1] = (uint8_t) (v >> 8);
+	p[2] = (uint8_t) (v >> 16);
+	p[3] = (uint8_t) (v >> 24);
+}
+
+static inline void
+sm_put64(uint8_t *p, uint64_t v)
+{
+	sm_put32(p, (uint32_t) v);
+	sm_put32(p + 4, (uint32_t) (v >> 32));
+}
+
+/*
+ * The header checksum: a 64-bit mix of the bytes after the header and table
+ * of contents.  It lets a cache tell two values apart by their header alone.
+ */
+static inline uint64_t
+sm_checksum(const uint8_t *p, size_t n)
+{
+	uint64_t	h = 0x736f757263656d61ull ^ (uint64_t) n;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8)
+	{
+		h ^= sm_get64(p + i);
+		h *= 0x9E3779B97F4A7C15ull;
+		h ^= h >> 31;
+	}
+	for (; i < n; i++)
+	{
+		h ^= p[i];
+		h *= 0x100000001B3ull;
+	}
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 32);
+}
+
+#endif							/* SM_FORMAT_H */

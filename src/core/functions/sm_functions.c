@@ -1,0 +1,261 @@
+/*
+ * sm_functions.c -- build, attach and print the FUNCTIONS section; see
+ * sm_functions.h.
+ */
+#include <stdio.h>
+
+#include "base/sm_limits.h"
+#include "format/sm_format.h"
+#include "functions/sm_functions.h"
+#include "functions/sm_jsscan.h"
+#include "functions/sm_scopes.h"
+#include "functions/sm_scopes_field.h"
+#include "functions/sm_scopetab.h"
+#include "json/sm_json.h"
+
+/* Decoded lookups made while resolving names are kept up to this much. */
+#define SM_RESOLVE_BLOCK_CACHE (64u << 20)
+
+/* Breakpoints of x_sourcemap_functions as ranges: each one runs to the next. */
+static bool
+ranges_from_breaks(const char *json, const SmDoc *doc, SmScopeList *list, SmError *err)
+{
+	const SmFuncBreak *fb = (const SmFuncBreak *) doc->functions.data;
+	size_t		n = doc->functions.len / sizeof(SmFuncBreak);
+	SmBuf		name;
+	bool		ok = true;
+
+	smb_init(&name, list->env, err);
+	for (size_t i = 0; i < n && ok; i++)
+	{
+		const SmSpan *s = &fb[i].name;
+		size_t		len = s->len;
+		const char *text = json + s->off;
+
+		if (i + 1 < n && (fb[i + 1].line < fb[i].line ||
+						  (fb[i + 1].line == fb[i].line && fb[i + 1].col <= fb[i].col)))
+		{
+			ok = sm_fail(err, SM_E_SYNTAX, "\"x_sourcemap_functions\" is not in increasing order at byte %u",
+						 doc->functions_at);
+			break;
+		}
+		if (s->isnull)
+			continue;			/* outside every function */
+		if (i + 1 == n)
+		{
+			ok = sm_fail(err, SM_E_SYNTAX, "\"x_sourcemap_functions\" does not end with a null entry at byte %u",
+						 doc->functions_at);
+			break;
+		}
+		if (s->escaped)
+		{
+			name.len = 0;
+			if (!smb_reserve(&name, s->len))
+			{
+				ok = false;
+				break;
+			}
+			len = smj_unescape(text, s->len, (char *) name.data);
+			text = (const char *) name.data;
+		}
+		ok = sm_scope_list_add(list, fb[i].line, fb[i].col, fb[i + 1].line, fb[i + 1].col,
+							   text, len, len == 0);
+	}
+	smb_free(&name);
+	return ok;
+}
+
+bool
+sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEnv *env,
+					  SmBuf *out, SmError *err)
+{
+	SmScopeList list;
+	bool		ok = true;
+
+	if (!doc->has_functions && !doc->any_scopes)
+		return true;
+	sm_scope_list_init(&list, env, err);
+	if (doc->has_functions)
+		ok = ranges_from_breaks(json, doc, &list, err);
+	else
+	{
+		bool		found = false;
+		SmError		scopes_err = {0};
+
+		if (!sm_scopes_field_from_json(json, len, env, &list, &found, &scopes_err))
+		{
+			/* a malformed `scopes` field is ignored; anything else is an error */
+			if (scopes_err.code != SM_E_SYNTAX)
+			{
+				*err = scopes_err;
+				ok = false;
+			}
+			sm_scope_list_free(&list);
+			sm_scope_list_init(&list, env, err);
+		}
+	}
+	if (ok && list.count > 0)
+		ok = sm_scopetab_encode(&list, out, err);
+	sm_scope_list_free(&list);
+	return ok;
+}
+
+bool
+sm_functions_from_source(SmMap *map, const char *js, size_t jslen, SmBuf *out, SmError *err)
+{
+	const SmEnv *env = sm_map_env(map);
+	SmJsScan	scan;
+	SmScopeList list;
+	bool		ok;
+
+	if (!sm_js_scan(js, jslen, env, &scan, err))
+		return false;
+	sm_set_block_cache(map, SM_RESOLVE_BLOCK_CACHE);
+	sm_scope_list_init(&list, env, err);
+	ok = sm_scopes_resolve(map, &scan, &list, err) &&
+		(list.count == 0 || sm_scopetab_encode(&list, out, err));
+	sm_scope_list_free(&list);
+	sm_js_scan_free(&scan);
+	return ok;
+}
+
+bool
+sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
+					const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
+{
+	const uint8_t *toc = val + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE;
+	uint32_t	keep;
+	size_t		total;
+	uint8_t    *buf,
+			   *p;
+
+	if (len < SM_PREFIX_SIZE || sm_get32(toc) > len)
+		return sm_fail(err, SM_E_BINARY, "not a stored map");
+	keep = sm_get32(toc);		/* FUNCTIONS is the last section */
+	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
+		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
+	total = keep + tablen;
+	buf = sm_alloc(env, prefix + total, err);
+	if (buf == NULL)
+		return false;
+	p = buf + prefix;
+	memcpy(p, val, keep);
+	if (tablen)
+		memcpy(p + keep, tab, tablen);
+	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
+	sm_put32(p + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + 4, (uint32_t) tablen);
+	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	*out = buf;
+	*out_len = prefix + total;
+	return true;
+}
+
+bool
+sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *err)
+{
+	uint32_t	nb,
+				nn;
+	const uint8_t *breaks,
+			   *names,
+			   *strings;
+	SmScopeList list;
+	SmBuf		again;
+	bool		ok = true;
+
+	if (!sm_scopetab_check(tab, len, err))
+		return false;
+	nb = sm_get32(tab + 8);
+	nn = sm_get32(tab + 12);
+	breaks = tab + SM_SCOPETAB_HEADER;
+	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
+	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
+	sm_scope_list_init(&list, env, err);
+	smb_init(&again, env, err);
+	/* each breakpoint's function runs to the next breakpoint */
+	for (uint32_t i = 0; i + 1 < nb && ok; i++)
+	{
+		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		uint32_t	ref = sm_get32(e + 8);
+		const char *text = "";
+		uint32_t	n = 0;
+
+		if (sm_get32(e) > INT32_MAX || sm_get32(e + 4) > INT32_MAX ||
+			sm_get32(e + SM_SCOPETAB_BREAK) > INT32_MAX ||
+			sm_get32(e + SM_SCOPETAB_BREAK + 4) > INT32_MAX)
+		{
+			ok = sm_fail(err, SM_E_BINARY, "function table breakpoint %u is past line or column %d",
+						 i, INT32_MAX);
+			break;
+		}
+		if (ref == SM_SCOPETAB_NONE)
+			continue;
+		if (ref != SM_SCOPETAB_ANON)
+		{
+			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
+		}
+		ok = sm_scope_list_add(&list, sm_get32(e), sm_get32(e + 4), sm_get32(e + SM_SCOPETAB_BREAK),
+							   sm_get32(e + SM_SCOPETAB_BREAK + 4), text, n,
+							   ref == SM_SCOPETAB_ANON);
+	}
+	ok = ok && sm_scopetab_encode(&list, &again, err);
+	if (ok && (again.len != len || memcmp(again.data, tab, len) != 0))
+		ok = sm_fail(err, SM_E_BINARY, "function table is not in canonical form (repeated names?)");
+	smb_free(&again);
+	sm_scope_list_free(&list);
+	return ok;
+}
+
+bool
+sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
+{
+	uint32_t	nb,
+				nn;
+	const uint8_t *breaks,
+			   *names,
+			   *strings;
+
+	if (len < SM_SCOPETAB_HEADER)
+		return sm_fail(err, SM_E_BINARY, "function table too short");
+	nb = sm_get32(tab + 8);
+	nn = sm_get32(tab + 12);
+	if ((uint64_t) nb * SM_SCOPETAB_BREAK + (uint64_t) nn * SM_SCOPETAB_NAME > len - SM_SCOPETAB_HEADER)
+		return sm_fail(err, SM_E_BINARY, "function table truncated");
+	breaks = tab + SM_SCOPETAB_HEADER;
+	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
+	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
+	if (!smb_append(out, "[", 1))
+		return false;
+	for (uint32_t i = 0; i < nb; i++)
+	{
+		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		uint32_t	ref = sm_get32(e + 8);
+		char		num[32];
+		bool		ok;
+
+		snprintf(num, sizeof(num), "%s[%u,%u,", i ? "," : "", sm_get32(e), sm_get32(e + 4));
+		if (!smb_append(out, num, strlen(num)))
+			return false;
+		if (ref == SM_SCOPETAB_NONE)
+			ok = smb_append(out, "null", 4);
+		else if (ref == SM_SCOPETAB_ANON)
+			ok = smb_append(out, "\"\"", 2);
+		else
+		{
+			uint32_t	off,
+						n;
+
+			if (ref >= nn)
+				return sm_fail(err, SM_E_BINARY, "function table refers to a missing name");
+			off = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
+			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)) ||
+				!sm_text_valid(strings + off, n))
+				return sm_fail(err, SM_E_BINARY, "function table name out of bounds or not text");
+			ok = smb_json_string(out, (const char *) strings + off, n);
+		}
+		if (!ok || !smb_append(out, "]", 1))
+			return false;
+	}
+	return smb_append(out, "]", 1);
+}

@@ -1,0 +1,249 @@
+/*
+ * sm_json_out.c -- write a stored map back as canonical JSON: fixed member
+ * order, absent members left out, strings escaped minimally, mappings
+ * re-encoded from the sorted segments.  Reading the output back gives the
+ * same stored bytes, which is what dump/restore and COPY rely on.
+ */
+#include <stdio.h>
+
+#include "base/sm_buf.h"
+#include "base/sm_vlq.h"
+#include "format/sm_format.h"
+#include "functions/sm_functions.h"
+#include "io/sm_io.h"
+
+static bool
+put(SmBuf *b, const char *s)
+{
+	return smb_append(b, s, strlen(s));
+}
+
+static bool
+put_str(SmBuf *b, const SmStr *s)
+{
+	return s->isnull ? put(b, "null") : smb_json_string(b, s->ptr, s->len);
+}
+
+/* n line separators, in pieces: hostile values have runs of 2^30 */
+static bool
+put_semicolons(SmMap *m, SmBuf *b, uint32_t n)
+{
+	while (n > 0)
+	{
+		uint32_t	k = n < 65536 ? n : 65536;
+
+		if (!smb_reserve(b, k))
+			return false;
+		memset(b->data + b->len, ';', k);
+		b->len += k;
+		n -= k;
+		sm_check_interrupts(sm_map_env(m));
+	}
+	return true;
+}
+
+/* The VLQ "mappings" string from the segments in generated order. */
+static bool
+put_mappings(SmMap *m, SmBuf *b, uint32_t nlines, SmError *err)
+{
+	SmIter	   *it = sm_iter_begin(m, err);
+	SmMapping	s;
+	int			rc;
+	uint32_t	line = 0;
+	int64_t		col = 0,
+				src = 0,
+				oline = 0,
+				ocol = 0,
+				name = 0;
+	bool		first_in_line = true;
+	uint64_t	count = 0;
+
+	if (it == NULL)
+		return false;
+	if (!put(b, "\""))
+		goto fail;
+	while ((rc = sm_iter_next(it, &s, err)) == 1)
+	{
+		char	   *p;
+
+		if ((++count & 0xFFFF) == 0)
+			sm_check_interrupts(sm_map_env(m));
+		if (line < s.gen_line)
+		{
+			if (!put_semicolons(m, b, s.gen_line - line))
+				goto fail;
+			line = s.gen_line;
+			col = 0;
+			first_in_line = true;
+		}
+		if (!smb_reserve(b, 40))
+			goto fail;
+		p = (char *) b->data + b->len;
+		if (!first_in_line)
+			*p++ = ',';
+		first_in_line = false;
+		p += sm_vlq_encode((int64_t) s.gen_col - col, p);
+		col = s.gen_col;
+		if (s.source != SM_NONE)
+		{
+			p += sm_vlq_encode((int64_t) s.source - src, p);
+			p += sm_vlq_encode((int64_t) s.orig_line - oline, p);
+			p += sm_vlq_encode((int64_t) s.orig_col - ocol, p);
+			src = s.source;
+			oline = s.orig_line;
+			ocol = s.orig_col;
+			if (s.name != SM_NONE)
+			{
+				p += sm_vlq_encode((int64_t) s.name - name, p);
+				name = s.name;
+			}
+		}
+		b->len = (size_t) ((uint8_t *) p - b->data);
+	}
+	if (rc < 0)
+		goto fail;
+	sm_iter_end(it);
+	return (line + 1 >= nlines || put_semicolons(m, b, nlines - 1 - line)) && put(b, "\"");
+fail:
+	sm_iter_end(it);
+	return false;
+}
+
+/* The whole document into b. */
+static bool
+write_json(SmMap *m, SmBuf *out, SmError *err)
+{
+	SmBuf		b = *out;
+	SmInfo		info;
+	bool		any_content = false;
+	bool		ok = false;
+	char		num[32];
+
+	if (!sm_info(m, &info, err) || !put(&b, "{\"version\":3"))
+		goto done;
+	if (!info.file.isnull && (!put(&b, ",\"file\":") || !put_str(&b, &info.file)))
+		goto done;
+	if (!info.source_root.isnull &&
+		(!put(&b, ",\"sourceRoot\":") || !put_str(&b, &info.source_root)))
+		goto done;
+	if (!put(&b, ",\"sources\":["))
+		goto done;
+	for (uint32_t i = 0; i < info.sources; i++)
+	{
+		SmStr		s;
+		bool		has;
+
+		if (!sm_source(m, i, &s, err) || (i && !put(&b, ",")) || !put_str(&b, &s) ||
+			!sm_source_has_content(m, i, &has, err))
+			goto done;
+		any_content |= has;
+	}
+	if (!put(&b, "]"))
+		goto done;
+	if (any_content)
+	{
+		if (!put(&b, ",\"sourcesContent\":["))
+			goto done;
+		for (uint32_t i = 0; i < info.sources; i++)
+		{
+			char	   *text;
+			uint32_t	len;
+			bool		isnull;
+
+			if ((i && !put(&b, ",")) || !sm_source_content(m, i, &text, &len, &isnull, err))
+				goto done;
+			ok = isnull ? put(&b, "null") : smb_json_string(&b, text, len);
+			sm_free(sm_map_env(m), text);
+			if (!ok)
+				goto done;
+			ok = false;
+		}
+		if (!put(&b, "]"))
+			goto done;
+	}
+	if (!put(&b, ",\"names\":["))
+		goto done;
+	for (uint32_t i = 0; i < info.names; i++)
+	{
+		SmStr		s;
+
+		if ((i & 0xFFFF) == 0)
+			sm_check_interrupts(sm_map_env(m));
+		if (!sm_name(m, i, &s, err) || (i && !put(&b, ",")) || !put_str(&b, &s))
+			goto done;
+	}
+	if (!put(&b, "],\"mappings\":") || !put_mappings(m, &b, info.generated_lines, err))
+		goto done;
+	{
+		bool		first = true;
+
+		for (uint32_t i = 0; i < info.sources; i++)
+		{
+			if (!sm_source_ignored(m, i))
+				continue;
+			snprintf(num, sizeof(num), "%u", i);
+			if (!put(&b, first ? ",\"ignoreList\":[" : ",") || !put(&b, num))
+				goto done;
+			first = false;
+		}
+		if (!first && !put(&b, "]"))
+			goto done;
+	}
+	if (info.has_debug_id)
+	{
+		char		uuid[40];
+		const uint8_t *d = info.debug_id;
+
+		snprintf(uuid, sizeof(uuid),
+				 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
+				 d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+		if (!put(&b, ",\"debugId\":\"") || !put(&b, uuid) || !put(&b, "\""))
+			goto done;
+	}
+	{
+		const uint8_t *tab;
+		uint32_t	tablen;
+
+		if (!sm_function_table(m, &tab, &tablen, err) ||
+			(tablen > 0 && (!put(&b, ",\"x_sourcemap_functions\":") ||
+							!sm_functions_to_json(tab, tablen, &b, err))))
+			goto done;
+	}
+	ok = put(&b, "}");
+done:
+	*out = b;
+	return ok;
+}
+
+bool
+sm_to_json(SmMap *m, size_t prefix, char **out, size_t *out_len, SmError *err)
+{
+	SmBuf		b;
+
+	smb_init(&b, sm_map_env(m), err);
+	if (!smb_reserve(&b, prefix + 64))
+		return false;
+	b.len = prefix;
+	if (!write_json(m, &b, err) || !smb_append(&b, "", 1))
+	{
+		smb_free(&b);
+		return false;
+	}
+	*out = (char *) b.data;
+	*out_len = b.len - 1;		/* without the terminating NUL */
+	return true;
+}
+
+bool
+sm_json_size(SmMap *m, uint64_t *size, SmError *err)
+{
+	SmBuf		b;
+	bool		ok;
+
+	smb_init_counter(&b, sm_map_env(m), err);
+	ok = write_json(m, &b, err);
+	*size = smb_written(&b);
+	smb_free(&b);
+	return ok;
+}
