@@ -9,14 +9,14 @@
  * For every map of <shared>/oracle/corpus/MANIFEST.tsv with a js_path (skipped
  * cleanly when the shared folder is absent): build the map (sm_build), scan
  * the generated .js (sm_jsscan.h), resolve the names through the map
- * (sm_scopes.h) and encode the scope table (sm_scopetab.h), as the
+ * (sm_funclist.h) and encode the function table (sm_functab.h), as the
  * extension does at input.  Then draw a deterministic sample of mapped
  * segments (reservoir sampling, seeded per map) whose source has
  * sourcesContent, and for each one compare:
  *   truth     the same scanner run over the original source (from
  *             sourcesContent): the innermost function around the segment's
  *             original position, named as written there; "none" at top level
- *   predicted the scope table's answer at the generated position
+ *   predicted the function table's answer at the generated position
  *   minified  the generated scope's name as written (no resolution)
  *   baseline  the segment's own `names` entry (what a naive symbolicator
  *             shows as the function)
@@ -49,8 +49,8 @@
 #include <time.h>
 
 #include "functions/sm_jsscan.h"
-#include "functions/sm_scopes.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_funclist.h"
+#include "functions/sm_functab.h"
 #include "sm_core.h"
 
 /* Kind of an answer. */
@@ -64,7 +64,7 @@ typedef enum AnsKind
 typedef struct Ans
 {
 	AnsKind		kind;
-	char		name[SM_SCOPE_NAME_MAX + 1];
+	char		name[SM_FUNC_NAME_MAX + 1];
 	size_t		len;
 } Ans;
 
@@ -138,8 +138,8 @@ static void
 ans_set(Ans *a, AnsKind kind, const char *s, size_t len)
 {
 	a->kind = kind;
-	if (len > SM_SCOPE_NAME_MAX)
-		len = SM_SCOPE_NAME_MAX;
+	if (len > SM_FUNC_NAME_MAX)
+		len = SM_FUNC_NAME_MAX;
 	if (len)
 		memcpy(a->name, s, len);
 	a->name[len] = '\0';
@@ -356,7 +356,7 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 	SmError		err;
 	SmJsScan	scan,
 				gscan;
-	SmScopeList list,
+	SmFuncList list,
 				raw;
 	SmBuf		table,
 				tmp;
@@ -408,11 +408,11 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 		exit(1);
 	}
 	scan_ms = now_ms() - t0;
-	sm_scope_list_init(&list, &sm_malloc_env, &err);
+	sm_func_list_init(&list, &sm_malloc_env, &err);
 	smb_init(&table, &sm_malloc_env, &err);
 	t0 = now_ms();
-	if (!sm_scopes_resolve(m, &scan, &list, &err) || !sm_scopetab_encode(&list, &table, &err) ||
-		!sm_scopetab_check(table.data, table.len, &err))
+	if (!sm_func_resolve(m, &scan, &list, &err) || !sm_functab_encode(&list, &table, &err) ||
+		!sm_functab_check(table.data, table.len, &err))
 	{
 		fprintf(stderr, "%s: resolve: %s\n", map_rel, err.msg);
 		exit(1);
@@ -420,13 +420,13 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 	resolve_ms = now_ms() - t0;
 
 	/* the same scopes unresolved (names as written in the generated code) */
-	sm_scope_list_init(&raw, &sm_malloc_env, &err);
+	sm_func_list_init(&raw, &sm_malloc_env, &err);
 	smb_init(&tmp, &sm_malloc_env, &err);
 	for (k = 0; k < scan.nscopes; k++)
 	{
 		tmp.len = 0;
 		sm_js_scope_name(&scan, k, &tmp);
-		sm_scope_list_add(&raw, scan.scopes[k].start_line, scan.scopes[k].start_col,
+		sm_func_list_add(&raw, scan.scopes[k].start_line, scan.scopes[k].start_col,
 						  scan.scopes[k].end_line, scan.scopes[k].end_col, (const char *) tmp.data,
 						  tmp.len, scan.scopes[k].nparts == 0);
 	}
@@ -434,8 +434,8 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 		SmBuf		rawtab;
 
 		smb_init(&rawtab, &sm_malloc_env, &err);
-		sm_scopetab_encode(&raw, &rawtab, &err);
-		sm_scope_list_free(&raw);
+		sm_functab_encode(&raw, &rawtab, &err);
+		sm_func_list_free(&raw);
 		raw.ranges = NULL;
 		/* keep the raw table in tmp */
 		smb_free(&tmp);
@@ -478,7 +478,7 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 		free(stored);
 		free(js);
 		sm_js_scan_free(&scan);
-		sm_scope_list_free(&list);
+		sm_func_list_free(&list);
 		smb_free(&table);
 		smb_free(&tmp);
 		return false;
@@ -540,9 +540,9 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 			ans_set(&truth, ANS_NAME, (const char *) b.data, b.len);
 			smb_free(&b);
 		}
-		rc = sm_scopetab_find(table.data, table.len, s->gen_line, s->gen_col, &name, &anon);
+		rc = sm_functab_find(table.data, table.len, s->gen_line, s->gen_col, &name, &anon);
 		ans_set(&pred, rc == 1 ? (anon ? ANS_ANON : ANS_NAME) : ANS_NONE, name.ptr, name.len);
-		rc = sm_scopetab_find(tmp.data, tmp.len, s->gen_line, s->gen_col, &name, &anon);
+		rc = sm_functab_find(tmp.data, tmp.len, s->gen_line, s->gen_col, &name, &anon);
 		ans_set(&mini, rc == 1 ? (anon ? ANS_ANON : ANS_NAME) : ANS_NONE, name.ptr, name.len);
 		if (s->name != SM_NONE && sm_name(m, s->name, &name, &err) && !name.isnull)
 			ans_set(&base, ANS_NAME, name.ptr, name.len);
@@ -592,7 +592,7 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 	free(stored);
 	free(js);
 	sm_js_scan_free(&scan);
-	sm_scope_list_free(&list);
+	sm_func_list_free(&list);
 	smb_free(&table);
 	smb_free(&tmp);
 	return true;

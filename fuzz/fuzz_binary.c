@@ -14,7 +14,7 @@
  *         set, so the mutations reach the decoders behind it.
  *   0xFD  synthesize: the input describes a value section by section (counts,
  *         strings, mapping blocks as field streams (sm_blocks.h) or raw bytes,
- *         contents, a function table (sm_scopetab.h);
+ *         contents, a function table (sm_functab.h);
  *         each part stored raw or deflated by the harness) and the harness
  *         lays it out with consistent offsets and checksum; any bytes left
  *         after the description are applied as mutations.  This reaches
@@ -50,7 +50,7 @@
 #include "base/sm_vlq.h"
 #include "format/sm_blocks.h"
 #include "format/sm_format.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "fuzz_common.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -828,7 +828,7 @@ synth(Buf *v, Rd *r)
 	}
 
 	/*
-	 * FUNCTIONS: empty, or a scope table (sm_scopetab.h): header, increasing
+	 * FUNCTIONS: empty, or a function table (sm_functab.h): header, increasing
 	 * breakpoints whose refs name the names in order (or ANON), the last
 	 * one NONE, then the names back to back.
 	 */
@@ -851,9 +851,9 @@ synth(Buf *v, Rd *r)
 				uint8_t		k = rd8(r);
 
 				if (i + 1 == nb)
-					refs[i] = SM_SCOPETAB_NONE;
+					refs[i] = SM_FUNCTAB_NONE;
 				else if (k & 1)
-					refs[i] = SM_SCOPETAB_ANON;
+					refs[i] = SM_FUNCTAB_ANON;
 				else
 				{
 					refs[i] = nn;
@@ -862,8 +862,8 @@ synth(Buf *v, Rd *r)
 					nn++;
 				}
 			}
-			buf_u32(t, SM_SCOPETAB_MAGIC);
-			buf_u8(t, SM_SCOPETAB_VERSION);	/* u16 version, u16 flags (0) */
+			buf_u32(t, SM_FUNCTAB_MAGIC);
+			buf_u8(t, SM_FUNCTAB_VERSION);	/* u16 version, u16 flags (0) */
 			buf_u8(t, 0);
 			buf_u8(t, 0);
 			buf_u8(t, 0);

@@ -2,7 +2,7 @@
  * fuzz_text.c -- the core's other parsers of untrusted text and bytes:
  * error.stack strings, generated JavaScript (sourceMappingURL / debugId
  * comments, function scopes), source texts split into lines for context,
- * the ECMA-426 `scopes` field, and the stored scope table.
+ * the ECMA-426 `scopes` field, and the stored function table.
  *
  * The first byte picks the parser (mod 6); the rest is its input.
  *
@@ -13,10 +13,10 @@
  *   2 sm_js_scan: scopes have start <= end, parents come first and contain
  *     their children, name parts are in range and their text inside the
  *     input; sm_js_scope_at gives a scope containing the position;
- *     sm_js_scope_name works; then every scope goes into an SmScopeList,
- *     sm_scopetab_encode makes a table, and sm_scopetab_check must accept
- *     it and sm_scopetab_find never report it malformed.
- *   3 sm_scopetab_check / sm_scopetab_find on arbitrary bytes: find never
+ *     sm_js_scope_name works; then every scope goes into an SmFuncList,
+ *     sm_functab_encode makes a table, and sm_functab_check must accept
+ *     it and sm_functab_find never report it malformed.
+ *   3 sm_functab_check / sm_functab_find on arbitrary bytes: find never
  *     crashes; on a table check accepts it never fails and returns names
  *     inside the bytes.
  *   4 sm_line_index_build, sm_line_get, sm_context_get (trimmed or not),
@@ -24,7 +24,7 @@
  *     text, lines without terminators, rendered sizes as announced.
  *   5 sm_scopes_field_decode (counts from the input) and
  *     sm_scopes_field_from_json: indexes in range; the names found encode
- *     to a table sm_scopetab_check accepts.
+ *     to a table sm_functab_check accepts.
  *
  * Everything runs on the allocation-tracking environment: no leaks.
  */
@@ -34,9 +34,9 @@
 
 #include "base/sm_buf.h"
 #include "functions/sm_jsscan.h"
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 #include "functions/sm_scopes_field.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "fuzz_common.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"
@@ -155,47 +155,47 @@ fuzz_refs(FzEnv *e, const char *text, size_t len)
 				 "sm_match_source_mapping_url: URL is not a slice of the input");
 }
 
-/* ---- scope tables ---------------------------------------------------------------------- */
+/* ---- function tables ---------------------------------------------------------------------- */
 
 /* Encode list, check the table, look up positions in it. */
 static void
-table_roundtrip(FzEnv *e, const SmScopeList *list, const uint8_t *q, size_t qlen)
+table_roundtrip(FzEnv *e, const SmFuncList *list, const uint8_t *q, size_t qlen)
 {
 	SmError		err;
 	SmBuf		tab;
 
 	memset(&err, 0, sizeof(err));
 	smb_init(&tab, &e->env, &err);
-	if (!sm_scopetab_encode(list, &tab, &err))
+	if (!sm_functab_encode(list, &tab, &err))
 	{
 		FZ_CHECK(err.code == SM_E_LIMIT || (err.code == SM_E_NOMEM && e->failed),
-				 "sm_scopetab_encode failed with class %d: %s", (int) err.code, err.msg);
+				 "sm_functab_encode failed with class %d: %s", (int) err.code, err.msg);
 		smb_free(&tab);
 		return;
 	}
 	memset(&err, 0, sizeof(err));
-	if (!sm_scopetab_check(tab.data, tab.len, &err))
-		fz_fail("sm_scopetab_check rejects what sm_scopetab_encode made: %s", err.msg);
+	if (!sm_functab_check(tab.data, tab.len, &err))
+		fz_fail("sm_functab_check rejects what sm_functab_encode made: %s", err.msg);
 	for (uint32_t i = 0; i < list->count && i < 64; i++)
 	{
-		const SmScopeRange *r = &list->ranges[i];
+		const SmFuncRange *r = &list->ranges[i];
 		SmStr		name;
 		bool		anon = false;
-		int			rc = sm_scopetab_find(tab.data, tab.len, r->start_line, r->start_col, &name,
+		int			rc = sm_functab_find(tab.data, tab.len, r->start_line, r->start_col, &name,
 										  &anon);
 
-		FZ_CHECK(rc == 0 || rc == 1, "sm_scopetab_find on an encoded table returned %d", rc);
+		FZ_CHECK(rc == 0 || rc == 1, "sm_functab_find on an encoded table returned %d", rc);
 		if (rc == 1 && !anon)
 			FZ_CHECK(inside(name.ptr, name.len, tab.data, tab.len),
-					 "sm_scopetab_find: name outside the table");
+					 "sm_functab_find: name outside the table");
 	}
 	for (size_t k = 0; k + 1 < qlen && k < 32; k += 2)
 	{
 		SmStr		name;
 		bool		anon = false;
 
-		FZ_CHECK(sm_scopetab_find(tab.data, tab.len, q[k], q[k + 1], &name, &anon) >= 0,
-				 "sm_scopetab_find on an encoded table reports it malformed");
+		FZ_CHECK(sm_functab_find(tab.data, tab.len, q[k], q[k + 1], &name, &anon) >= 0,
+				 "sm_functab_find on an encoded table reports it malformed");
 	}
 	smb_free(&tab);
 }
@@ -215,7 +215,7 @@ fuzz_jsscan(FzEnv *e, const char *text, size_t len, const uint8_t *q, size_t qle
 {
 	SmError		err;
 	SmJsScan	scan;
-	SmScopeList list;
+	SmFuncList list;
 
 	memset(&err, 0, sizeof(err));
 	memset(&scan, 0, sizeof(scan));
@@ -225,7 +225,7 @@ fuzz_jsscan(FzEnv *e, const char *text, size_t len, const uint8_t *q, size_t qle
 				 "sm_js_scan failed with class %d: %s", (int) err.code, err.msg);
 		return;
 	}
-	sm_scope_list_init(&list, &e->env, &err);
+	sm_func_list_init(&list, &e->env, &err);
 	for (uint32_t i = 0; i < scan.nscopes; i++)
 	{
 		const SmJsScope *s = &scan.scopes[i];
@@ -259,9 +259,9 @@ fuzz_jsscan(FzEnv *e, const char *text, size_t len, const uint8_t *q, size_t qle
 		smb_init(&name, &e->env, &err);
 		if (sm_js_scope_name(&scan, i, &name))
 		{
-			if (!sm_scope_list_add(&list, s->start_line, s->start_col, s->end_line, s->end_col,
+			if (!sm_func_list_add(&list, s->start_line, s->start_col, s->end_line, s->end_col,
 								   (const char *) name.data, name.len, s->nparts == 0))
-				FZ_CHECK(e->failed, "sm_scope_list_add failed: %s", err.msg);
+				FZ_CHECK(e->failed, "sm_func_list_add failed: %s", err.msg);
 		}
 		else
 			FZ_CHECK(e->failed, "sm_js_scope_name failed");
@@ -285,22 +285,22 @@ fuzz_jsscan(FzEnv *e, const char *text, size_t len, const uint8_t *q, size_t qle
 		}
 	}
 	table_roundtrip(e, &list, q, qlen);
-	sm_scope_list_free(&list);
+	sm_func_list_free(&list);
 	sm_js_scan_free(&scan);
 }
 
-/* ---- 3: scope table bytes ------------------------------------------------------------------ */
+/* ---- 3: function table bytes ------------------------------------------------------------------ */
 
 static void
-fuzz_scopetab(const uint8_t *data, size_t len, const uint8_t *q, size_t qlen)
+fuzz_functab(const uint8_t *data, size_t len, const uint8_t *q, size_t qlen)
 {
 	SmError		err;
 	bool		ok;
 
 	memset(&err, 0, sizeof(err));
-	ok = sm_scopetab_check(data, len, &err);
+	ok = sm_functab_check(data, len, &err);
 	if (!ok)
-		FZ_CHECK(err.code == SM_E_BINARY, "sm_scopetab_check failed with class %d: %s",
+		FZ_CHECK(err.code == SM_E_BINARY, "sm_functab_check failed with class %d: %s",
 				 (int) err.code, err.msg);
 	for (size_t k = 0; k < 16; k++)
 	{
@@ -313,12 +313,12 @@ fuzz_scopetab(const uint8_t *data, size_t len, const uint8_t *q, size_t qlen)
 		if (k == 15)
 			line = col = UINT32_MAX;
 		memset(&name, 0, sizeof(name));
-		rc = sm_scopetab_find(data, len, line, col, &name, &anon);
-		FZ_CHECK(rc >= -1 && rc <= 1, "sm_scopetab_find returned %d", rc);
+		rc = sm_functab_find(data, len, line, col, &name, &anon);
+		FZ_CHECK(rc >= -1 && rc <= 1, "sm_functab_find returned %d", rc);
 		if (ok)
-			FZ_CHECK(rc >= 0, "sm_scopetab_find reports a checked table malformed");
+			FZ_CHECK(rc >= 0, "sm_functab_find reports a checked table malformed");
 		if (rc == 1 && !anon)
-			FZ_CHECK(inside(name.ptr, name.len, data, len), "sm_scopetab_find: name outside the bytes");
+			FZ_CHECK(inside(name.ptr, name.len, data, len), "sm_functab_find: name outside the bytes");
 	}
 }
 
@@ -424,7 +424,7 @@ fuzz_scopes_field(FzEnv *e, const char *text, size_t len, uint8_t sel, const uin
 	SmScopesField f;
 	uint32_t	nnames = sel % 8,
 				nsources = (sel >> 3) % 4;
-	SmScopeList list;
+	SmFuncList list;
 	bool		found = false;
 
 	memset(&err, 0, sizeof(err));
@@ -463,13 +463,13 @@ fuzz_scopes_field(FzEnv *e, const char *text, size_t len, uint8_t sel, const uin
 				 "sm_scopes_field_decode failed with class %d: %s", (int) err.code, err.msg);
 
 	memset(&err, 0, sizeof(err));
-	sm_scope_list_init(&list, &e->env, &err);
+	sm_func_list_init(&list, &e->env, &err);
 	if (sm_scopes_field_from_json(text, len, &e->env, &list, &found, &err))
 		table_roundtrip(e, &list, q, qlen);
 	else
 		FZ_CHECK(err.code != SM_OK && (err.code != SM_E_NOMEM || e->failed),
 				 "sm_scopes_field_from_json failed with class %d: %s", (int) err.code, err.msg);
-	sm_scope_list_free(&list);
+	sm_func_list_free(&list);
 }
 
 int
@@ -500,7 +500,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_jsscan(&e, text, len, q, sizeof(q));
 			break;
 		case 3:
-			fuzz_scopetab((const uint8_t *) text, len, q, sizeof(q));
+			fuzz_functab((const uint8_t *) text, len, q, sizeof(q));
 			break;
 		case 4:
 			fuzz_context(&e, text, len, (uint8_t) (sel / 6));

@@ -351,7 +351,7 @@ main(int argc, char **argv)
 			{2, "js-webpack",
 				"(()=>{var e={123:(e,t,n)=>{\"use strict\";n.d(t,{Z:()=>r});const r=function(e){return e}}};"
 				"function t(n){var r=e[n];return r}})();"},
-			{3, "scopetab-empty", "SMSC\x01"},
+			{3, "functab-empty", "SMSC\x01"},
 			{4, "context",
 				"line one\nline two\r\nline three\rline four\xe2\x80\xa8line five\n"
 				"a very long line xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

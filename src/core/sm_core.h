@@ -15,7 +15,7 @@
 #include "base/sm_env.h"
 #include "base/sm_inflate.h"
 #include "format/sm_map.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "io/sm_io.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"

@@ -295,7 +295,7 @@ layout(Layout *l, const Buf *b)
 			add_field(l, o + 4 * k);
 	}
 
-	/* FUNCTIONS (when the format has it): the scope table header, breakpoints, name entries */
+	/* FUNCTIONS (when the format has it): the function table header, breakpoints, name entries */
 	if (SM_NSECTIONS > 10 && l->sec_len[10] >= 16)
 	{
 		uint32_t	o = l->sec_off[10];

@@ -1,6 +1,6 @@
 /*
  * test_jsscan.c -- unit test of the JavaScript scope scanner (sm_jsscan.h)
- * and of name resolution through a map (sm_scopes.h).
+ * and of name resolution through a map (sm_funclist.h).
  *
  * The scanner is the part of function naming that guesses, so its cases
  * are spelled out one by one: every shape that creates or names a
@@ -10,7 +10,7 @@
  * line terminators, the nesting limit, and random and truncated inputs
  * that must never crash or break the output's invariants (run it under
  * `make asan`).  Resolution is checked on a small map for each rule of
- * sm_scopes.h.
+ * sm_funclist.h.
  *
  * A scope renders as "name@l:c-l:c" (anonymous: "~@..."), scopes joined
  * by " ; " in scan order.  Set TJ_PRINT=1 to print what the scanner says.
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "functions/sm_jsscan.h"
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 #include "test_util.h"
 
 static TuCounts counts;
@@ -457,7 +457,7 @@ expect_resolved(const char *what, const char *json, const char *code, const char
 	TuMap		m;
 	SmError		err;
 	SmJsScan	scan;
-	SmScopeList list;
+	SmFuncList list;
 	SmBuf		out;
 	uint32_t	i;
 
@@ -470,14 +470,14 @@ expect_resolved(const char *what, const char *json, const char *code, const char
 		tu_map_free(&m);
 		return;
 	}
-	sm_scope_list_init(&list, &sm_malloc_env, &err);
+	sm_func_list_init(&list, &sm_malloc_env, &err);
 	smb_init(&out, &sm_malloc_env, &err);
-	if (tu_check(&counts, sm_scopes_resolve(m.map, &scan, &list, &err), "%s: resolve: %s",
+	if (tu_check(&counts, sm_func_resolve(m.map, &scan, &list, &err), "%s: resolve: %s",
 				 what, err.msg))
 	{
 		for (i = 0; i < list.count; i++)
 		{
-			const SmScopeRange *r = &list.ranges[i];
+			const SmFuncRange *r = &list.ranges[i];
 
 			if (i > 0)
 				smb_append(&out, "|", 1);
@@ -493,7 +493,7 @@ expect_resolved(const char *what, const char *json, const char *code, const char
 				 (char *) out.data, want);
 	}
 	smb_free(&out);
-	sm_scope_list_free(&list);
+	sm_func_list_free(&list);
 	sm_js_scan_free(&scan);
 	tu_map_free(&m);
 }

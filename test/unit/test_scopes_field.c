@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "functions/sm_scopes_field.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "test_util.h"
 
 static TuCounts counts;
@@ -187,14 +187,14 @@ check_golden(const char *dir, const char *file)
 
 	/* the JSON entry point accepts it too */
 	{
-		SmScopeList list;
+		SmFuncList list;
 		bool		found;
 
-		sm_scope_list_init(&list, &sm_malloc_env, &err);
+		sm_func_list_init(&list, &sm_malloc_env, &err);
 		tu_check(&counts, sm_scopes_field_from_json(mtext, mlen, &sm_malloc_env, &list, &found,
 													&err) && found,
 				 "%s: from_json: %s", file, err.msg);
-		sm_scope_list_free(&list);
+		sm_func_list_free(&list);
 	}
 
 done:
@@ -295,16 +295,16 @@ test_name_fn(void *ctx, uint32_t idx, SmStr *out, SmError *err)
 	return true;
 }
 
-/* Render a scope list as "name@l:c-l:c" joined by " ; " (anonymous "~"). */
+/* Render a function list as "name@l:c-l:c" joined by " ; " (anonymous "~"). */
 static char *
-render_list(const SmScopeList *l)
+render_list(const SmFuncList *l)
 {
 	char	   *s = calloc(4096, 1);
 	uint32_t	i;
 
 	for (i = 0; i < l->count; i++)
 	{
-		const SmScopeRange *r = &l->ranges[i];
+		const SmFuncRange *r = &l->ranges[i];
 		size_t		n = strlen(s);
 
 		snprintf(s + n, 4096 - n, "%s%.*s@%u:%u-%u:%u", i ? " ; " : "",
@@ -362,7 +362,7 @@ test_example(void)
 {
 	char	   *s = encode_items(example);
 	SmScopesField f;
-	SmScopeList l;
+	SmFuncList l;
 	SmError		err;
 	char	   *got;
 
@@ -382,7 +382,7 @@ test_example(void)
 			 f.ranges[4].parent == 3 && f.ranges[5].is_hidden && f.ranges[6].start_line == 1 &&
 			 f.ranges[0].end_line == 1 && f.ranges[0].end_col == 205,
 			 "example: generated ranges");
-	sm_scope_list_init(&l, &sm_malloc_env, &err);
+	sm_func_list_init(&l, &sm_malloc_env, &err);
 	if (tu_check(&counts, sm_scopes_field_names(&f, 0, 0, test_name_fn, NULL, &l, &err),
 				 "example: names"))
 	{
@@ -400,7 +400,7 @@ test_example(void)
 		tu_check(&counts, strncmp(got, "z@3:17-3:57 ;", 13) == 0, "example: shifted %s", got);
 		free(got);
 	}
-	/* through the scope table */
+	/* through the function table */
 	{
 		SmBuf		b;
 		SmStr		name;
@@ -409,19 +409,19 @@ test_example(void)
 		l.count = 0;
 		sm_scopes_field_names(&f, 0, 0, test_name_fn, NULL, &l, &err);
 		smb_init(&b, &sm_malloc_env, &err);
-		if (tu_check(&counts, sm_scopetab_encode(&l, &b, &err) &&
-					 sm_scopetab_check(b.data, b.len, &err), "example: table"))
+		if (tu_check(&counts, sm_functab_encode(&l, &b, &err) &&
+					 sm_functab_check(b.data, b.len, &err), "example: table"))
 		{
-			tu_check(&counts, sm_scopetab_find(b.data, b.len, 0, 25, &name, &anon) == 1 &&
+			tu_check(&counts, sm_functab_find(b.data, b.len, 0, 25, &name, &anon) == 1 &&
 					 name.len == 1 && name.ptr[0] == 'z', "example: find in block");
-			tu_check(&counts, sm_scopetab_find(b.data, b.len, 0, 75, &name, &anon) == 1 && anon,
+			tu_check(&counts, sm_functab_find(b.data, b.len, 0, 75, &name, &anon) == 1 && anon,
 					 "example: find in helper");
-			tu_check(&counts, sm_scopetab_find(b.data, b.len, 0, 5, &name, &anon) == 0,
+			tu_check(&counts, sm_functab_find(b.data, b.len, 0, 5, &name, &anon) == 0,
 					 "example: find in global code");
 		}
 		smb_free(&b);
 	}
-	sm_scope_list_free(&l);
+	sm_func_list_free(&l);
 	sm_scopes_field_free(&f);
 	free(s);
 }
@@ -552,12 +552,12 @@ test_from_json(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
-		SmScopeList l;
+		SmFuncList l;
 		SmError		err;
 		bool		found;
 		char	   *got;
 
-		sm_scope_list_init(&l, &sm_malloc_env, &err);
+		sm_func_list_init(&l, &sm_malloc_env, &err);
 		if (tu_check(&counts, sm_scopes_field_from_json(cases[i].json, strlen(cases[i].json),
 														&sm_malloc_env, &l, &found, &err),
 					 "%s: %s", cases[i].what, err.msg))
@@ -567,21 +567,21 @@ test_from_json(void)
 					 "%s: got %s (found %d), want %s", cases[i].what, got, found, cases[i].want);
 			free(got);
 		}
-		sm_scope_list_free(&l);
+		sm_func_list_free(&l);
 	}
 	{
-		SmScopeList l;
+		SmFuncList l;
 		SmError		err;
 		bool		found;
 		const char *bad = "{\"sources\":[\"a\"],\"names\":[],\"scopes\":\"C\"}";
 
-		sm_scope_list_init(&l, &sm_malloc_env, &err);
+		sm_func_list_init(&l, &sm_malloc_env, &err);
 		tu_check(&counts, !sm_scopes_field_from_json(bad, strlen(bad), &sm_malloc_env, &l, &found,
 													 &err) && found && err.code == SM_E_SYNTAX,
 				 "from_json: malformed field is an error");
 		tu_check(&counts, !sm_scopes_field_from_json("[1]", 3, &sm_malloc_env, &l, &found, &err),
 				 "from_json: not an object");
-		sm_scope_list_free(&l);
+		sm_func_list_free(&l);
 	}
 }
 
@@ -611,12 +611,12 @@ test_garbage(void)
 		}
 		if (sm_scopes_field_decode(s, n, 3, 2, &sm_malloc_env, &f, &err))
 		{
-			SmScopeList l;
+			SmFuncList l;
 
 			accepted++;
-			sm_scope_list_init(&l, &sm_malloc_env, &err);
+			sm_func_list_init(&l, &sm_malloc_env, &err);
 			sm_scopes_field_names(&f, 0, 0, test_name_fn, NULL, &l, &err);
-			sm_scope_list_free(&l);
+			sm_func_list_free(&l);
 			sm_scopes_field_free(&f);
 		}
 	}

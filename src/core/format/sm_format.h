@@ -21,7 +21,7 @@
  *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
  *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
  *     CONTENT       sourcesContent entries, each compressed on its own
- *     FUNCTIONS     the scope table of sm_scopetab.h (generated position ->
+ *     FUNCTIONS     the function table of sm_functab.h (generated position ->
  *                   original enclosing function name), or empty
  *
  * Everything a lookup needs besides one block and the string chunks it

@@ -8,9 +8,9 @@
 #include "format/sm_format.h"
 #include "functions/sm_functions.h"
 #include "functions/sm_jsscan.h"
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 #include "functions/sm_scopes_field.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "json/sm_json.h"
 
 /* Decoded lookups made while resolving names are kept up to this much. */
@@ -18,7 +18,7 @@
 
 /* Breakpoints of x_sourcemap_functions as ranges: each one runs to the next. */
 static bool
-ranges_from_breaks(const char *json, const SmDoc *doc, SmScopeList *list, SmError *err)
+ranges_from_breaks(const char *json, const SmDoc *doc, SmFuncList *list, SmError *err)
 {
 	const SmFuncBreak *fb = (const SmFuncBreak *) doc->functions.data;
 	size_t		n = doc->functions.len / sizeof(SmFuncBreak);
@@ -58,7 +58,7 @@ ranges_from_breaks(const char *json, const SmDoc *doc, SmScopeList *list, SmErro
 			len = smj_unescape(text, s->len, (char *) name.data);
 			text = (const char *) name.data;
 		}
-		ok = sm_scope_list_add(list, fb[i].line, fb[i].col, fb[i + 1].line, fb[i + 1].col,
+		ok = sm_func_list_add(list, fb[i].line, fb[i].col, fb[i + 1].line, fb[i + 1].col,
 							   text, len, len == 0);
 	}
 	smb_free(&name);
@@ -69,12 +69,12 @@ bool
 sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEnv *env,
 					  SmBuf *out, SmError *err)
 {
-	SmScopeList list;
+	SmFuncList list;
 	bool		ok = true;
 
 	if (!doc->has_functions && !doc->any_scopes)
 		return true;
-	sm_scope_list_init(&list, env, err);
+	sm_func_list_init(&list, env, err);
 	if (doc->has_functions)
 		ok = ranges_from_breaks(json, doc, &list, err);
 	else
@@ -90,13 +90,13 @@ sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEn
 				*err = scopes_err;
 				ok = false;
 			}
-			sm_scope_list_free(&list);
-			sm_scope_list_init(&list, env, err);
+			sm_func_list_free(&list);
+			sm_func_list_init(&list, env, err);
 		}
 	}
 	if (ok && list.count > 0)
-		ok = sm_scopetab_encode(&list, out, err);
-	sm_scope_list_free(&list);
+		ok = sm_functab_encode(&list, out, err);
+	sm_func_list_free(&list);
 	return ok;
 }
 
@@ -105,16 +105,16 @@ sm_functions_from_source(SmMap *map, const char *js, size_t jslen, SmBuf *out, S
 {
 	const SmEnv *env = sm_map_env(map);
 	SmJsScan	scan;
-	SmScopeList list;
+	SmFuncList list;
 	bool		ok;
 
 	if (!sm_js_scan(js, jslen, env, &scan, err))
 		return false;
 	sm_set_block_cache(map, SM_RESOLVE_BLOCK_CACHE);
-	sm_scope_list_init(&list, env, err);
-	ok = sm_scopes_resolve(map, &scan, &list, err) &&
-		(list.count == 0 || sm_scopetab_encode(&list, out, err));
-	sm_scope_list_free(&list);
+	sm_func_list_init(&list, env, err);
+	ok = sm_func_resolve(map, &scan, &list, err) &&
+		(list.count == 0 || sm_functab_encode(&list, out, err));
+	sm_func_list_free(&list);
 	sm_js_scan_free(&scan);
 	return ok;
 }
@@ -158,51 +158,51 @@ sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *er
 	const uint8_t *breaks,
 			   *names,
 			   *strings;
-	SmScopeList list;
+	SmFuncList list;
 	SmBuf		again;
 	bool		ok = true;
 
-	if (!sm_scopetab_check(tab, len, err))
+	if (!sm_functab_check(tab, len, err))
 		return false;
 	nb = sm_get32(tab + 8);
 	nn = sm_get32(tab + 12);
-	breaks = tab + SM_SCOPETAB_HEADER;
-	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
-	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
-	sm_scope_list_init(&list, env, err);
+	breaks = tab + SM_FUNCTAB_HEADER;
+	names = breaks + (size_t) nb * SM_FUNCTAB_BREAK;
+	strings = names + (size_t) nn * SM_FUNCTAB_NAME;
+	sm_func_list_init(&list, env, err);
 	smb_init(&again, env, err);
 	/* each breakpoint's function runs to the next breakpoint */
 	for (uint32_t i = 0; i + 1 < nb && ok; i++)
 	{
-		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		const uint8_t *e = breaks + (size_t) i * SM_FUNCTAB_BREAK;
 		uint32_t	ref = sm_get32(e + 8);
 		const char *text = "";
 		uint32_t	n = 0;
 
 		if (sm_get32(e) > INT32_MAX || sm_get32(e + 4) > INT32_MAX ||
-			sm_get32(e + SM_SCOPETAB_BREAK) > INT32_MAX ||
-			sm_get32(e + SM_SCOPETAB_BREAK + 4) > INT32_MAX)
+			sm_get32(e + SM_FUNCTAB_BREAK) > INT32_MAX ||
+			sm_get32(e + SM_FUNCTAB_BREAK + 4) > INT32_MAX)
 		{
 			ok = sm_fail(err, SM_E_BINARY, "function table breakpoint %u is past line or column %d",
 						 i, INT32_MAX);
 			break;
 		}
-		if (ref == SM_SCOPETAB_NONE)
+		if (ref == SM_FUNCTAB_NONE)
 			continue;
-		if (ref != SM_SCOPETAB_ANON)
+		if (ref != SM_FUNCTAB_ANON)
 		{
-			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
-			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
+			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + 4);
 		}
-		ok = sm_scope_list_add(&list, sm_get32(e), sm_get32(e + 4), sm_get32(e + SM_SCOPETAB_BREAK),
-							   sm_get32(e + SM_SCOPETAB_BREAK + 4), text, n,
-							   ref == SM_SCOPETAB_ANON);
+		ok = sm_func_list_add(&list, sm_get32(e), sm_get32(e + 4), sm_get32(e + SM_FUNCTAB_BREAK),
+							   sm_get32(e + SM_FUNCTAB_BREAK + 4), text, n,
+							   ref == SM_FUNCTAB_ANON);
 	}
-	ok = ok && sm_scopetab_encode(&list, &again, err);
+	ok = ok && sm_functab_encode(&list, &again, err);
 	if (ok && (again.len != len || memcmp(again.data, tab, len) != 0))
 		ok = sm_fail(err, SM_E_BINARY, "function table is not in canonical form (repeated names?)");
 	smb_free(&again);
-	sm_scope_list_free(&list);
+	sm_func_list_free(&list);
 	return ok;
 }
 
@@ -215,20 +215,20 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 			   *names,
 			   *strings;
 
-	if (len < SM_SCOPETAB_HEADER)
+	if (len < SM_FUNCTAB_HEADER)
 		return sm_fail(err, SM_E_BINARY, "function table too short");
 	nb = sm_get32(tab + 8);
 	nn = sm_get32(tab + 12);
-	if ((uint64_t) nb * SM_SCOPETAB_BREAK + (uint64_t) nn * SM_SCOPETAB_NAME > len - SM_SCOPETAB_HEADER)
+	if ((uint64_t) nb * SM_FUNCTAB_BREAK + (uint64_t) nn * SM_FUNCTAB_NAME > len - SM_FUNCTAB_HEADER)
 		return sm_fail(err, SM_E_BINARY, "function table truncated");
-	breaks = tab + SM_SCOPETAB_HEADER;
-	names = breaks + (size_t) nb * SM_SCOPETAB_BREAK;
-	strings = names + (size_t) nn * SM_SCOPETAB_NAME;
+	breaks = tab + SM_FUNCTAB_HEADER;
+	names = breaks + (size_t) nb * SM_FUNCTAB_BREAK;
+	strings = names + (size_t) nn * SM_FUNCTAB_NAME;
 	if (!smb_append(out, "[", 1))
 		return false;
 	for (uint32_t i = 0; i < nb; i++)
 	{
-		const uint8_t *e = breaks + (size_t) i * SM_SCOPETAB_BREAK;
+		const uint8_t *e = breaks + (size_t) i * SM_FUNCTAB_BREAK;
 		uint32_t	ref = sm_get32(e + 8);
 		char		num[32];
 		bool		ok;
@@ -236,9 +236,9 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 		snprintf(num, sizeof(num), "%s[%u,%u,", i ? "," : "", sm_get32(e), sm_get32(e + 4));
 		if (!smb_append(out, num, strlen(num)))
 			return false;
-		if (ref == SM_SCOPETAB_NONE)
+		if (ref == SM_FUNCTAB_NONE)
 			ok = smb_append(out, "null", 4);
-		else if (ref == SM_SCOPETAB_ANON)
+		else if (ref == SM_FUNCTAB_ANON)
 			ok = smb_append(out, "\"\"", 2);
 		else
 		{
@@ -247,8 +247,8 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 
 			if (ref >= nn)
 				return sm_fail(err, SM_E_BINARY, "function table refers to a missing name");
-			off = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME);
-			n = sm_get32(names + (size_t) ref * SM_SCOPETAB_NAME + 4);
+			off = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME);
+			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + 4);
 			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)) ||
 				!sm_text_valid(strings + off, n))
 				return sm_fail(err, SM_E_BINARY, "function table name out of bounds or not text");

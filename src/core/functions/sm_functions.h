@@ -3,7 +3,7 @@
  * original name of the function around a generated position comes from
  * (the generated code scanned at input, the ECMA-426 `scopes` field, or
  * this extension's own `x_sourcemap_functions` member), and how it gets
- * into the value and back out as JSON.  The table itself is sm_scopetab.h.
+ * into the value and back out as JSON.  The table itself is sm_functab.h.
  */
 #ifndef SM_FUNCTIONS_H
 #define SM_FUNCTIONS_H
@@ -34,7 +34,7 @@ bool		sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, si
 								SmError *err);
 
 /*
- * Check an untrusted table completely: sm_scopetab_check, and that it is
+ * Check an untrusted table completely: sm_functab_check, and that it is
  * the table its own breakpoints would encode to (so names are distinct and
  * a text dump and restore gives the same bytes).
  */

@@ -7,7 +7,7 @@
  * found another way when the map has no `scopes` field.  Like Sentry's
  * js-source-scopes we look at the generated (minified) code, find every
  * function-like scope with the identifiers that name it, and later map
- * those identifiers through the source map (sm_scopes.h).  Unlike it we do
+ * those identifiers through the source map (sm_funclist.h).  Unlike it we do
  * not build a syntax tree: a single pass over the tokens with a stack of
  * open brackets is enough to tell comments, strings, template literals and
  * regular expressions apart, and to recognise the few shapes that create or

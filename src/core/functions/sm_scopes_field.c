@@ -560,7 +560,7 @@ shift_pos(uint32_t *line, uint32_t *col, uint32_t line_off, uint32_t col_off)
 
 bool
 sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_off,
-					  SmNameFn name_fn, void *name_ctx, SmScopeList *out, SmError *err)
+					  SmNameFn name_fn, void *name_ctx, SmFuncList *out, SmError *err)
 {
 	uint32_t	i;
 
@@ -597,7 +597,7 @@ sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_of
 			continue;
 		if (!shift_pos(&sl, &sc, line_off, col_off) || !shift_pos(&el, &ec, line_off, col_off))
 			return sm_fail(err, SM_E_LIMIT, "generated position out of range");
-		if (!sm_scope_list_add(out, sl, sc, el, ec, name.ptr, name.len, anonymous))
+		if (!sm_func_list_add(out, sl, sc, el, ec, name.ptr, name.len, anonymous))
 			return false;
 	}
 	return true;
@@ -690,11 +690,11 @@ json_names_push(JsonNames *jn, size_t start, uint32_t len, bool escaped, SmError
 }
 
 static bool map_scopes(const char *json, size_t len, const SmEnv *env, int nesting,
-					   SmScopeList *out, bool *found, SmError *err);
+					   SmFuncList *out, bool *found, SmError *err);
 
 /* Read one section object of an index map and process its map. */
 static bool
-json_section(SmJson *js, const char *json, const SmEnv *env, int nesting, SmScopeList *out,
+json_section(SmJson *js, const char *json, const SmEnv *env, int nesting, SmFuncList *out,
 			 bool *found, SmError *err)
 {
 	SmJsonTok	tk;
@@ -770,7 +770,7 @@ json_section(SmJson *js, const char *json, const SmEnv *env, int nesting, SmScop
 		return false;
 	for (i = first; i < out->count; i++)
 	{
-		SmScopeRange *r = &out->ranges[i];
+		SmFuncRange *r = &out->ranges[i];
 
 		if (!shift_pos(&r->start_line, &r->start_col, (uint32_t) line, (uint32_t) col) ||
 			!shift_pos(&r->end_line, &r->end_col, (uint32_t) line, (uint32_t) col))
@@ -781,7 +781,7 @@ json_section(SmJson *js, const char *json, const SmEnv *env, int nesting, SmScop
 
 /* The scopes of one map object json[0..len) (recursing into index map sections). */
 static bool
-map_scopes(const char *json, size_t len, const SmEnv *env, int nesting, SmScopeList *out,
+map_scopes(const char *json, size_t len, const SmEnv *env, int nesting, SmFuncList *out,
 		   bool *found, SmError *err)
 {
 	SmJson		js;
@@ -921,7 +921,7 @@ done:
 }
 
 bool
-sm_scopes_field_from_json(const char *json, size_t len, const SmEnv *env, SmScopeList *out,
+sm_scopes_field_from_json(const char *json, size_t len, const SmEnv *env, SmFuncList *out,
 						  bool *found, SmError *err)
 {
 	*found = false;

@@ -7,8 +7,8 @@
  * generated range, inlining included, so no guessing from the generated
  * code is needed.  The decoder produces the original scope trees (checked
  * against the tc39 decoding goldens) and the generated range tree;
- * sm_scopes_field_names turns them into the SmScopeList every name source
- * produces (sm_scopes.h).
+ * sm_scopes_field_names turns them into the SmFuncList every name source
+ * produces (sm_funclist.h).
  *
  * Encoding, briefly: comma-separated items, each a run of Base64 VLQs
  * whose first (unsigned) value is a tag.
@@ -48,7 +48,7 @@
 #define SM_SCOPES_FIELD_H
 
 #include "format/sm_map.h"
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 
 /* Deepest nesting of original scopes or of generated ranges. */
 #define SM_SCOPES_MAX_DEPTH 1000
@@ -117,7 +117,7 @@ bool		sm_scopes_map_name(void *ctx, uint32_t idx, SmStr *out, SmError *err);
  * line_off, and by col_off on line 0, as for an index map section).
  */
 bool		sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_off,
-								  SmNameFn name_fn, void *name_ctx, SmScopeList *out,
+								  SmNameFn name_fn, void *name_ctx, SmFuncList *out,
 								  SmError *err);
 
 /*
@@ -126,6 +126,6 @@ bool		sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t 
  * was present.  Names of ranges are appended to out.
  */
 bool		sm_scopes_field_from_json(const char *json, size_t len, const SmEnv *env,
-									  SmScopeList *out, bool *found, SmError *err);
+									  SmFuncList *out, bool *found, SmError *err);
 
 #endif							/* SM_SCOPES_FIELD_H */

@@ -1,11 +1,11 @@
 /*
- * sm_scopetab.c -- encode, check and search the scope table (layout and
- * repair rules in sm_scopetab.h).
+ * sm_functab.c -- encode, check and search the function table (layout and
+ * repair rules in sm_functab.h).
  */
 #include "format/sm_format.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 
-/* A breakpoint while encoding: position and a range index (or SM_SCOPETAB_NONE). */
+/* A breakpoint while encoding: position and a range index (or SM_FUNCTAB_NONE). */
 typedef struct Break
 {
 	uint32_t	line;
@@ -23,7 +23,7 @@ typedef struct Breaks
 
 /* Is range a before range b in encoding order (start, then longer first)? */
 static bool
-range_before(const SmScopeRange *a, const SmScopeRange *b)
+range_before(const SmFuncRange *a, const SmFuncRange *b)
 {
 	if (a->start_line != b->start_line)
 		return a->start_line < b->start_line;
@@ -43,7 +43,7 @@ pos_lt(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 
 /* Stable merge sort of the index array idx (n entries) by range_before, using tmp. */
 static void
-sort_indexes(const SmScopeRange *r, uint32_t *idx, uint32_t *tmp, uint32_t n)
+sort_indexes(const SmFuncRange *r, uint32_t *idx, uint32_t *tmp, uint32_t n)
 {
 	uint32_t	width;
 	uint32_t   *src = idx,
@@ -93,11 +93,11 @@ add_break(Breaks *bs, const SmEnv *env, SmError *err, uint32_t line, uint32_t co
 	{
 		last->ref = ref;
 		if ((bs->n >= 2 && bs->b[bs->n - 2].ref == ref) ||
-			(bs->n == 1 && ref == SM_SCOPETAB_NONE))
+			(bs->n == 1 && ref == SM_FUNCTAB_NONE))
 			bs->n--;
 		return true;
 	}
-	if ((last && last->ref == ref) || (!last && ref == SM_SCOPETAB_NONE))
+	if ((last && last->ref == ref) || (!last && ref == SM_FUNCTAB_NONE))
 		return true;
 	if (bs->n == bs->cap)
 	{
@@ -105,11 +105,11 @@ add_break(Breaks *bs, const SmEnv *env, SmError *err, uint32_t line, uint32_t co
 		void	   *p;
 
 		if (bs->cap >= (1u << 30))
-			return sm_fail(err, SM_E_LIMIT, "scope table has too many entries");
+			return sm_fail(err, SM_E_LIMIT, "function table has too many entries");
 		p = bs->b ? env->realloc(env->ctx, bs->b, (size_t) ncap * sizeof(Break))
 			: env->alloc(env->ctx, (size_t) ncap * sizeof(Break));
 		if (p == NULL)
-			return sm_fail(err, SM_E_NOMEM, "out of memory encoding the scope table");
+			return sm_fail(err, SM_E_NOMEM, "out of memory encoding the function table");
 		bs->b = p;
 		bs->cap = ncap;
 	}
@@ -122,7 +122,7 @@ add_break(Breaks *bs, const SmEnv *env, SmError *err, uint32_t line, uint32_t co
 
 /* Flatten the ranges into breakpoints that refer to range indexes. */
 static bool
-flatten(const SmScopeList *list, Breaks *bs, SmError *err)
+flatten(const SmFuncList *list, Breaks *bs, SmError *err)
 {
 	const SmEnv *env = list->env;
 	uint32_t   *idx,
@@ -144,7 +144,7 @@ flatten(const SmScopeList *list, Breaks *bs, SmError *err)
 	end_col = end_line + list->count;
 	for (i = 0; i < list->count; i++)
 	{
-		const SmScopeRange *r = &list->ranges[i];
+		const SmFuncRange *r = &list->ranges[i];
 
 		if (pos_lt(r->start_line, r->start_col, r->end_line, r->end_col))
 			idx[n++] = i;
@@ -152,7 +152,7 @@ flatten(const SmScopeList *list, Breaks *bs, SmError *err)
 	sort_indexes(list->ranges, idx, tmp, n);
 	for (i = 0; i < n && ok; i++)
 	{
-		const SmScopeRange *r = &list->ranges[idx[i]];
+		const SmFuncRange *r = &list->ranges[idx[i]];
 
 		if ((i & 0xFFFF) == 0)
 			sm_check_interrupts(env);
@@ -162,7 +162,7 @@ flatten(const SmScopeList *list, Breaks *bs, SmError *err)
 		{
 			sp--;
 			ok = add_break(bs, env, err, end_line[sp], end_col[sp],
-						   sp > 0 ? stack[sp - 1] : SM_SCOPETAB_NONE);
+						   sp > 0 ? stack[sp - 1] : SM_FUNCTAB_NONE);
 		}
 		if (!ok)
 			break;
@@ -182,7 +182,7 @@ flatten(const SmScopeList *list, Breaks *bs, SmError *err)
 	{
 		sp--;
 		ok = add_break(bs, env, err, end_line[sp], end_col[sp],
-					   sp > 0 ? stack[sp - 1] : SM_SCOPETAB_NONE);
+					   sp > 0 ? stack[sp - 1] : SM_FUNCTAB_NONE);
 	}
 	sm_free(env, idx);
 	return ok;
@@ -204,7 +204,7 @@ hash_name(const uint8_t *s, uint32_t len)
 }
 
 bool
-sm_scopetab_encode(const SmScopeList *list, SmBuf *out, SmError *err)
+sm_functab_encode(const SmFuncList *list, SmBuf *out, SmError *err)
 {
 	const SmEnv *env = list->env;
 	Breaks		bs,
@@ -237,12 +237,12 @@ sm_scopetab_encode(const SmScopeList *list, SmBuf *out, SmError *err)
 	{
 		uint32_t	ref = bs.b[i].ref;
 
-		if (ref != SM_SCOPETAB_NONE)
+		if (ref != SM_FUNCTAB_NONE)
 		{
-			const SmScopeRange *r = &list->ranges[ref];
+			const SmFuncRange *r = &list->ranges[ref];
 
 			if (r->anonymous || r->name_len == 0)
-				ref = SM_SCOPETAB_ANON;
+				ref = SM_FUNCTAB_ANON;
 			else
 			{
 				const uint8_t *s = list->text.data + r->name_off;
@@ -250,7 +250,7 @@ sm_scopetab_encode(const SmScopeList *list, SmBuf *out, SmError *err)
 
 				for (;;)
 				{
-					const SmScopeRange *o;
+					const SmFuncRange *o;
 
 					if (slots[h] == 0)
 					{
@@ -275,41 +275,41 @@ sm_scopetab_encode(const SmScopeList *list, SmBuf *out, SmError *err)
 			goto done;
 	}
 
-	total = SM_SCOPETAB_HEADER + (uint64_t) fin.n * SM_SCOPETAB_BREAK +
-		(uint64_t) nnames * SM_SCOPETAB_NAME + strbytes;
+	total = SM_FUNCTAB_HEADER + (uint64_t) fin.n * SM_FUNCTAB_BREAK +
+		(uint64_t) nnames * SM_FUNCTAB_NAME + strbytes;
 	if (total > 0x7FFFFFFF)
 	{
-		sm_fail(err, SM_E_LIMIT, "scope table would exceed 2 GB");
+		sm_fail(err, SM_E_LIMIT, "function table would exceed 2 GB");
 		goto done;
 	}
 	if (!smb_reserve(out, (size_t) total))
 		goto done;
 	base = out->len;
 	p = base;
-	sm_put32(out->data + p, SM_SCOPETAB_MAGIC);
-	sm_put16(out->data + p + 4, SM_SCOPETAB_VERSION);
+	sm_put32(out->data + p, SM_FUNCTAB_MAGIC);
+	sm_put16(out->data + p + 4, SM_FUNCTAB_VERSION);
 	sm_put16(out->data + p + 6, 0);
 	sm_put32(out->data + p + 8, fin.n);
 	sm_put32(out->data + p + 12, nnames);
-	p += SM_SCOPETAB_HEADER;
+	p += SM_FUNCTAB_HEADER;
 	for (i = 0; i < fin.n; i++)
 	{
 		sm_put32(out->data + p, fin.b[i].line);
 		sm_put32(out->data + p + 4, fin.b[i].col);
 		sm_put32(out->data + p + 8, fin.b[i].ref);
-		p += SM_SCOPETAB_BREAK;
+		p += SM_FUNCTAB_BREAK;
 	}
 	{
 		uint32_t	off = 0;
-		size_t		sp = p + (size_t) nnames * SM_SCOPETAB_NAME;
+		size_t		sp = p + (size_t) nnames * SM_FUNCTAB_NAME;
 
 		for (i = 0; i < nnames; i++)
 		{
-			const SmScopeRange *r = &list->ranges[dir[i]];
+			const SmFuncRange *r = &list->ranges[dir[i]];
 
 			sm_put32(out->data + p, off);
 			sm_put32(out->data + p + 4, r->name_len);
-			p += SM_SCOPETAB_NAME;
+			p += SM_FUNCTAB_NAME;
 			memcpy(out->data + sp + off, list->text.data + r->name_off, r->name_len);
 			off += r->name_len;
 		}
@@ -332,13 +332,13 @@ read_header(const uint8_t *data, size_t len, uint32_t *nbreaks, uint32_t *nnames
 {
 	uint64_t	fixed;
 
-	if (data == NULL || len < SM_SCOPETAB_HEADER || sm_get32(data) != SM_SCOPETAB_MAGIC ||
-		sm_get16(data + 4) != SM_SCOPETAB_VERSION)
+	if (data == NULL || len < SM_FUNCTAB_HEADER || sm_get32(data) != SM_FUNCTAB_MAGIC ||
+		sm_get16(data + 4) != SM_FUNCTAB_VERSION)
 		return false;
 	*nbreaks = sm_get32(data + 8);
 	*nnames = sm_get32(data + 12);
-	fixed = SM_SCOPETAB_HEADER + (uint64_t) *nbreaks * SM_SCOPETAB_BREAK +
-		(uint64_t) *nnames * SM_SCOPETAB_NAME;
+	fixed = SM_FUNCTAB_HEADER + (uint64_t) *nbreaks * SM_FUNCTAB_BREAK +
+		(uint64_t) *nnames * SM_FUNCTAB_NAME;
 	if (fixed > len)
 		return false;
 	*strbase = (size_t) fixed;
@@ -346,7 +346,7 @@ read_header(const uint8_t *data, size_t len, uint32_t *nbreaks, uint32_t *nnames
 }
 
 bool
-sm_scopetab_check(const uint8_t *data, size_t len, SmError *err)
+sm_functab_check(const uint8_t *data, size_t len, SmError *err)
 {
 	uint32_t	nb,
 				nn,
@@ -358,61 +358,61 @@ sm_scopetab_check(const uint8_t *data, size_t len, SmError *err)
 
 	if (!read_header(data, len, &nb, &nn, &strbase))
 		return sm_fail(err, SM_E_BINARY,
-					   "invalid scope table: bad header or tables past the end (%zu bytes)", len);
+					   "invalid function table: bad header or tables past the end (%zu bytes)", len);
 	if (sm_get16(data + 6) != 0)
-		return sm_fail(err, SM_E_BINARY, "invalid scope table: unknown flags %u",
+		return sm_fail(err, SM_E_BINARY, "invalid function table: unknown flags %u",
 					   (unsigned) sm_get16(data + 6));
-	b = data + SM_SCOPETAB_HEADER;
-	for (i = 0; i < nb; i++, b += SM_SCOPETAB_BREAK)
+	b = data + SM_FUNCTAB_HEADER;
+	for (i = 0; i < nb; i++, b += SM_FUNCTAB_BREAK)
 	{
 		uint32_t	line = sm_get32(b),
 					col = sm_get32(b + 4),
 					ref = sm_get32(b + 8);
 
-		if (i > 0 && !pos_lt(sm_get32(b - SM_SCOPETAB_BREAK), sm_get32(b - SM_SCOPETAB_BREAK + 4),
+		if (i > 0 && !pos_lt(sm_get32(b - SM_FUNCTAB_BREAK), sm_get32(b - SM_FUNCTAB_BREAK + 4),
 							 line, col))
 			return sm_fail(err, SM_E_BINARY,
-						   "invalid scope table: breakpoint %u is not after the previous one", i);
-		if (i > 0 && sm_get32(b - SM_SCOPETAB_BREAK + 8) == ref)
+						   "invalid function table: breakpoint %u is not after the previous one", i);
+		if (i > 0 && sm_get32(b - SM_FUNCTAB_BREAK + 8) == ref)
 			return sm_fail(err, SM_E_BINARY,
-						   "invalid scope table: breakpoint %u repeats the previous function", i);
+						   "invalid function table: breakpoint %u repeats the previous function", i);
 		if (ref < nn)
 		{
 			if (ref > next_new)
 				return sm_fail(err, SM_E_BINARY,
-							   "invalid scope table: name %u used before name %u", ref, next_new);
+							   "invalid function table: name %u used before name %u", ref, next_new);
 			if (ref == next_new)
 				next_new++;
 		}
-		else if (ref != SM_SCOPETAB_ANON && ref != SM_SCOPETAB_NONE)
+		else if (ref != SM_FUNCTAB_ANON && ref != SM_FUNCTAB_NONE)
 			return sm_fail(err, SM_E_BINARY,
-						   "invalid scope table: breakpoint %u refers to name %u of %u", i, ref, nn);
-		if (i == 0 && ref == SM_SCOPETAB_NONE)
-			return sm_fail(err, SM_E_BINARY, "invalid scope table: starts outside any function");
-		if (i + 1 == nb && ref != SM_SCOPETAB_NONE)
-			return sm_fail(err, SM_E_BINARY, "invalid scope table: last function never ends");
+						   "invalid function table: breakpoint %u refers to name %u of %u", i, ref, nn);
+		if (i == 0 && ref == SM_FUNCTAB_NONE)
+			return sm_fail(err, SM_E_BINARY, "invalid function table: starts outside any function");
+		if (i + 1 == nb && ref != SM_FUNCTAB_NONE)
+			return sm_fail(err, SM_E_BINARY, "invalid function table: last function never ends");
 	}
 	if (next_new != nn)
-		return sm_fail(err, SM_E_BINARY, "invalid scope table: name %u is never used", next_new);
-	for (i = 0; i < nn; i++, b += SM_SCOPETAB_NAME)
+		return sm_fail(err, SM_E_BINARY, "invalid function table: name %u is never used", next_new);
+	for (i = 0; i < nn; i++, b += SM_FUNCTAB_NAME)
 	{
 		uint32_t	noff = sm_get32(b),
 					nlen = sm_get32(b + 4);
 
 		if (noff != off || nlen == 0 || off + nlen > len - strbase)
-			return sm_fail(err, SM_E_BINARY, "invalid scope table: name %u is misplaced", i);
+			return sm_fail(err, SM_E_BINARY, "invalid function table: name %u is misplaced", i);
 		if (!sm_text_valid(data + strbase + off, nlen))
-			return sm_fail(err, SM_E_BINARY, "invalid scope table: name %u is not valid text", i);
+			return sm_fail(err, SM_E_BINARY, "invalid function table: name %u is not valid text", i);
 		off += nlen;
 	}
 	if (off != len - strbase)
 		return sm_fail(err, SM_E_BINARY,
-					   "invalid scope table: %zu bytes after the names", (size_t) (len - strbase - off));
+					   "invalid function table: %zu bytes after the names", (size_t) (len - strbase - off));
 	return true;
 }
 
 int
-sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, SmStr *name,
+sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, SmStr *name,
 				 bool *anonymous)
 {
 	uint32_t	nb,
@@ -429,13 +429,13 @@ sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, S
 	*anonymous = false;
 	if (!read_header(data, len, &nb, &nn, &strbase))
 		return -1;
-	breaks = data + SM_SCOPETAB_HEADER;
+	breaks = data + SM_FUNCTAB_HEADER;
 	hi = nb;
 	/* first breakpoint after the position */
 	while (lo < hi)
 	{
 		uint32_t	mid = lo + (hi - lo) / 2;
-		const uint8_t *e = breaks + (size_t) mid * SM_SCOPETAB_BREAK;
+		const uint8_t *e = breaks + (size_t) mid * SM_FUNCTAB_BREAK;
 
 		if (pos_lt(line, col, sm_get32(e), sm_get32(e + 4)))
 			hi = mid;
@@ -444,10 +444,10 @@ sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, S
 	}
 	if (lo == 0)
 		return 0;
-	ref = sm_get32(breaks + (size_t) (lo - 1) * SM_SCOPETAB_BREAK + 8);
-	if (ref == SM_SCOPETAB_NONE)
+	ref = sm_get32(breaks + (size_t) (lo - 1) * SM_FUNCTAB_BREAK + 8);
+	if (ref == SM_FUNCTAB_NONE)
 		return 0;
-	if (ref == SM_SCOPETAB_ANON)
+	if (ref == SM_FUNCTAB_ANON)
 	{
 		*anonymous = true;
 		return 1;
@@ -455,7 +455,7 @@ sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, S
 	if (ref >= nn)
 		return -1;
 	{
-		const uint8_t *d = breaks + (size_t) nb * SM_SCOPETAB_BREAK + (size_t) ref * SM_SCOPETAB_NAME;
+		const uint8_t *d = breaks + (size_t) nb * SM_FUNCTAB_BREAK + (size_t) ref * SM_FUNCTAB_NAME;
 		uint32_t	noff = sm_get32(d),
 					nlen = sm_get32(d + 4);
 
@@ -481,7 +481,7 @@ sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymo
 		return -1;
 	if (len == 0)
 		return 0;
-	r = sm_scopetab_find(tab, len, line, col, name, anonymous);
+	r = sm_functab_find(tab, len, line, col, name, anonymous);
 	if (r < 0 || (r == 1 && !sm_text_valid((const uint8_t *) name->ptr, name->len)))
 	{
 		sm_fail(err, SM_E_BINARY, "malformed function table");

@@ -1,11 +1,11 @@
 /*
- * sm_scopes.c -- the list of named generated ranges and the resolution of
- * scanned names through a source map (see sm_scopes.h for the rules).
+ * sm_funclist.c -- the list of named generated ranges and the resolution of
+ * scanned names through a source map (see sm_funclist.h for the rules).
  */
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 
 void
-sm_scope_list_init(SmScopeList *list, const SmEnv *env, SmError *err)
+sm_func_list_init(SmFuncList *list, const SmEnv *env, SmError *err)
 {
 	memset(list, 0, sizeof(*list));
 	list->env = env;
@@ -14,7 +14,7 @@ sm_scope_list_init(SmScopeList *list, const SmEnv *env, SmError *err)
 }
 
 void
-sm_scope_list_free(SmScopeList *list)
+sm_func_list_free(SmFuncList *list)
 {
 	if (list->env)
 		sm_free(list->env, list->ranges);
@@ -37,11 +37,11 @@ cut_utf8(const char *s, size_t len, size_t max)
 }
 
 bool
-sm_scope_list_add(SmScopeList *list, uint32_t start_line, uint32_t start_col,
+sm_func_list_add(SmFuncList *list, uint32_t start_line, uint32_t start_col,
 				  uint32_t end_line, uint32_t end_col, const char *name, size_t len,
 				  bool anonymous)
 {
-	SmScopeRange *r;
+	SmFuncRange *r;
 
 	if (list->count == list->cap)
 	{
@@ -51,8 +51,8 @@ sm_scope_list_add(SmScopeList *list, uint32_t start_line, uint32_t start_col,
 		if (list->cap >= (1u << 30))
 			return sm_fail(list->err, SM_E_LIMIT, "too many function scopes");
 		p = list->ranges ? list->env->realloc(list->env->ctx, list->ranges,
-											  (size_t) ncap * sizeof(SmScopeRange))
-			: list->env->alloc(list->env->ctx, (size_t) ncap * sizeof(SmScopeRange));
+											  (size_t) ncap * sizeof(SmFuncRange))
+			: list->env->alloc(list->env->ctx, (size_t) ncap * sizeof(SmFuncRange));
 		if (p == NULL)
 			return sm_fail(list->err, SM_E_NOMEM, "out of memory collecting function scopes");
 		list->ranges = p;
@@ -60,11 +60,11 @@ sm_scope_list_add(SmScopeList *list, uint32_t start_line, uint32_t start_col,
 	}
 	if (!anonymous)
 	{
-		len = cut_utf8(name, len, SM_SCOPE_NAME_MAX);
+		len = cut_utf8(name, len, SM_FUNC_NAME_MAX);
 		if (len == 0 || !sm_text_valid((const uint8_t *) name, len))
 			anonymous = true;
 	}
-	if (list->text.len > UINT32_MAX - SM_SCOPE_NAME_MAX)
+	if (list->text.len > UINT32_MAX - SM_FUNC_NAME_MAX)
 		return sm_fail(list->err, SM_E_LIMIT, "function names exceed 4 GB");
 	r = &list->ranges[list->count];
 	r->start_line = start_line;
@@ -102,7 +102,7 @@ space_at(const SmJsScan *scan, size_t off)
 }
 
 int
-sm_scopes_resolve_ident(SmMap *map, const SmJsScan *scan, const SmJsPart *part, SmStr *name,
+sm_func_resolve_ident(SmMap *map, const SmJsScan *scan, const SmJsPart *part, SmStr *name,
 						SmError *err)
 {
 	SmMapping	seg,
@@ -145,7 +145,7 @@ sm_scopes_resolve_ident(SmMap *map, const SmJsScan *scan, const SmJsPart *part, 
 }
 
 bool
-sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out, SmError *err)
+sm_func_resolve(SmMap *map, const SmJsScan *scan, SmFuncList *out, SmError *err)
 {
 	SmBuf		name;
 	uint32_t	i,
@@ -168,7 +168,7 @@ sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out, SmError *e
 			if (p->kind == SM_JSPART_IDENT)
 			{
 				SmStr		orig;
-				int			rc = sm_scopes_resolve_ident(map, scan, p, &orig, err);
+				int			rc = sm_func_resolve_ident(map, scan, p, &orig, err);
 
 				if (rc < 0)
 				{
@@ -192,7 +192,7 @@ sm_scopes_resolve(SmMap *map, const SmJsScan *scan, SmScopeList *out, SmError *e
 				return false;
 			}
 		}
-		if (!sm_scope_list_add(out, s->start_line, s->start_col, s->end_line, s->end_col,
+		if (!sm_func_list_add(out, s->start_line, s->start_col, s->end_line, s->end_col,
 							   (const char *) name.data, name.len, s->nparts == 0))
 		{
 			smb_free(&name);

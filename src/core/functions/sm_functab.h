@@ -1,5 +1,5 @@
 /*
- * sm_scopetab.h -- the scope table: generated position -> name of the
+ * sm_functab.h -- the function table: generated position -> name of the
  * innermost enclosing function, as a compact, deterministic byte string
  * meant to be stored as one section of a sourcemap value.
  *
@@ -7,7 +7,7 @@
  * field) and many lookups; it is done once at input and its answer kept
  * here, so that a lookup costs one bisection over fixed-width entries.
  *
- * The nested ranges of an SmScopeList are flattened into breakpoints: the
+ * The nested ranges of an SmFuncList are flattened into breakpoints: the
  * positions where the innermost function changes, each with the function
  * that starts being innermost there (a name, anonymous, or none).  A
  * position's innermost function is the one of the last breakpoint at or
@@ -19,10 +19,10 @@
  *   breaks   12 bytes each: line u32, column u32, ref u32
  *   names    8 bytes each: offset u32 (into the string bytes), length u32
  *   string bytes (the names, UTF-8, back to back)
- * ref is a name index, SM_SCOPETAB_ANON for an anonymous function or
- * SM_SCOPETAB_NONE for "outside every function".
+ * ref is a name index, SM_FUNCTAB_ANON for an anonymous function or
+ * SM_FUNCTAB_NONE for "outside every function".
  *
- * Canonical form (sm_scopetab_check enforces it, the encoder produces it):
+ * Canonical form (sm_functab_check enforces it, the encoder produces it):
  * breakpoints strictly increasing; no two consecutive ones with the same
  * ref; the first ref is not NONE and the last one is NONE; names numbered
  * in order of first reference, each referenced, non-empty, valid text,
@@ -35,44 +35,44 @@
  * end.  Empty ranges are ignored.  Of two ranges with the same extent the
  * one added later is the inner one.
  */
-#ifndef SM_SCOPETAB_H
-#define SM_SCOPETAB_H
+#ifndef SM_FUNCTAB_H
+#define SM_FUNCTAB_H
 
 #include "base/sm_buf.h"
 #include "format/sm_map.h"
-#include "functions/sm_scopes.h"
+#include "functions/sm_funclist.h"
 
-#define SM_SCOPETAB_MAGIC	0x43534D53u	/* "SMSC" read as a little-endian u32 */
-#define SM_SCOPETAB_VERSION 1
-#define SM_SCOPETAB_HEADER	16
-#define SM_SCOPETAB_BREAK	12
-#define SM_SCOPETAB_NAME	8
-#define SM_SCOPETAB_NONE	0xFFFFFFFFu
-#define SM_SCOPETAB_ANON	0xFFFFFFFEu
+#define SM_FUNCTAB_MAGIC	0x43534D53u	/* "SMSC" read as a little-endian u32 */
+#define SM_FUNCTAB_VERSION 1
+#define SM_FUNCTAB_HEADER	16
+#define SM_FUNCTAB_BREAK	12
+#define SM_FUNCTAB_NAME	8
+#define SM_FUNCTAB_NONE	0xFFFFFFFFu
+#define SM_FUNCTAB_ANON	0xFFFFFFFEu
 
 /* Append the table of list's ranges to out (list is not modified). */
-bool		sm_scopetab_encode(const SmScopeList *list, SmBuf *out, SmError *err);
+bool		sm_functab_encode(const SmFuncList *list, SmBuf *out, SmError *err);
 
 /* Check untrusted bytes completely (SM_E_BINARY when they are not a canonical table). */
-bool		sm_scopetab_check(const uint8_t *data, size_t len, SmError *err);
+bool		sm_functab_check(const uint8_t *data, size_t len, SmError *err);
 
 /*
  * The innermost function at (line, col): 1 with *name (pointing into data;
  * empty when *anonymous), 0 when the position is in no function, -1 when
  * the bytes are malformed (every read is bounds-checked; run
- * sm_scopetab_check once on untrusted input for the full guarantees).
+ * sm_functab_check once on untrusted input for the full guarantees).
  * O(log n).
  */
-int			sm_scopetab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col,
+int			sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col,
 							 SmStr *name, bool *anonymous);
 
 /*
  * The original name of the function enclosing a generated position: 1
  * with *name set (empty and *anonymous when that function has no name), 0
  * when the map has no function table or the position is in no function,
- * -1 on error.  Defined in sm_scopetab.c, the table's reader.
+ * -1 on error.  Defined in sm_functab.c, the table's reader.
  */
 int			sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
 						   SmError *err);
 
-#endif							/* SM_SCOPETAB_H */
+#endif							/* SM_FUNCTAB_H */

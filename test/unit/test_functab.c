@@ -1,11 +1,11 @@
 /*
- * test_scopetab.c -- unit test of the stored scope table (sm_scopetab.h).
+ * test_functab.c -- unit test of the stored function table (sm_functab.h).
  *
  * The table is read from untrusted bytes (binary input of a value), so
  * besides the lookups this checks the canonical form byte for byte, that
  * the encoding does not depend on the order ranges were added in, the
  * repair of overlapping ranges, that every truncation and every
- * hand-made defect is rejected by sm_scopetab_check, and that neither the
+ * hand-made defect is rejected by sm_functab_check, and that neither the
  * check nor a lookup reads out of bounds on corrupted bytes (run under
  * `make asan`).  A randomised test compares lookups with a brute-force
  * search over properly nested ranges.
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "format/sm_format.h"
-#include "functions/sm_scopetab.h"
+#include "functions/sm_functab.h"
 #include "test_util.h"
 
 static TuCounts counts;
@@ -32,13 +32,13 @@ typedef struct R
 
 /* Build a list from n ranges. */
 static void
-make_list(SmScopeList *l, const R *r, size_t n, SmError *err)
+make_list(SmFuncList *l, const R *r, size_t n, SmError *err)
 {
 	size_t		i;
 
-	sm_scope_list_init(l, &sm_malloc_env, err);
+	sm_func_list_init(l, &sm_malloc_env, err);
 	for (i = 0; i < n; i++)
-		sm_scope_list_add(l, r[i].sl, r[i].sc, r[i].el, r[i].ec, r[i].name,
+		sm_func_list_add(l, r[i].sl, r[i].sc, r[i].el, r[i].ec, r[i].name,
 						  r[i].name ? strlen(r[i].name) : 0, r[i].name == NULL);
 }
 
@@ -46,21 +46,21 @@ make_list(SmScopeList *l, const R *r, size_t n, SmError *err)
 static bool
 encode(const R *r, size_t n, uint8_t **out, size_t *len)
 {
-	SmScopeList l;
+	SmFuncList l;
 	SmBuf		b;
 	SmError		err;
 	bool		ok;
 
 	make_list(&l, r, n, &err);
 	smb_init(&b, &sm_malloc_env, &err);
-	ok = sm_scopetab_encode(&l, &b, &err);
+	ok = sm_functab_encode(&l, &b, &err);
 	tu_check(&counts, ok, "encode: %s", ok ? "" : err.msg);
 	*len = b.len;
 	*out = malloc(b.len ? b.len : 1);
 	if (b.len)
 		memcpy(*out, b.data, b.len);
 	smb_free(&b);
-	sm_scope_list_free(&l);
+	sm_func_list_free(&l);
 	return ok;
 }
 
@@ -71,7 +71,7 @@ expect_find(const char *what, const uint8_t *t, size_t len, uint32_t line, uint3
 {
 	SmStr		name;
 	bool		anon;
-	int			rc = sm_scopetab_find(t, len, line, col, &name, &anon);
+	int			rc = sm_functab_find(t, len, line, col, &name, &anon);
 	bool		ok;
 
 	if (want == NULL)
@@ -89,7 +89,7 @@ static void
 expect_layout(const char *what, const uint8_t *t, size_t len, const uint32_t *breaks,
 			  uint32_t nbreaks, const char *const *names, uint32_t nnames)
 {
-	size_t		want_len = SM_SCOPETAB_HEADER + (size_t) nbreaks * 12 + (size_t) nnames * 8;
+	size_t		want_len = SM_FUNCTAB_HEADER + (size_t) nbreaks * 12 + (size_t) nnames * 8;
 	uint8_t    *w;
 	size_t		p,
 				sp;
@@ -99,7 +99,7 @@ expect_layout(const char *what, const uint8_t *t, size_t len, const uint32_t *br
 	for (i = 0; i < nnames; i++)
 		want_len += strlen(names[i]);
 	w = calloc(1, want_len);
-	sm_put32(w, SM_SCOPETAB_MAGIC);
+	sm_put32(w, SM_FUNCTAB_MAGIC);
 	sm_put16(w + 4, 1);
 	sm_put32(w + 8, nbreaks);
 	sm_put32(w + 12, nnames);
@@ -135,8 +135,8 @@ test_basic(void)
 		{2, 5, 4, 1, "D"}		/* multi-line */
 	};
 	static const uint32_t nested_breaks[] = {
-		0, 0, 0, 0, 10, 1, 0, 20, 0, 0, 30, SM_SCOPETAB_ANON, 0, 40, 0, 0, 80, 2,
-		0, 100, SM_SCOPETAB_NONE, 2, 5, 3, 4, 1, SM_SCOPETAB_NONE
+		0, 0, 0, 0, 10, 1, 0, 20, 0, 0, 30, SM_FUNCTAB_ANON, 0, 40, 0, 0, 80, 2,
+		0, 100, SM_FUNCTAB_NONE, 2, 5, 3, 4, 1, SM_FUNCTAB_NONE
 	};
 	static const char *const nested_names[] = {"A", "B", "C", "D"};
 
@@ -144,7 +144,7 @@ test_basic(void)
 	if (encode(NULL, 0, &t, &len))
 	{
 		expect_layout("empty", t, len, NULL, 0, NULL, 0);
-		tu_check(&counts, sm_scopetab_check(t, len, &err), "empty: check: %s", err.msg);
+		tu_check(&counts, sm_functab_check(t, len, &err), "empty: check: %s", err.msg);
 		expect_find("empty", t, len, 0, 0, NULL);
 	}
 	free(t);
@@ -152,7 +152,7 @@ test_basic(void)
 	if (encode(nested, sizeof(nested) / sizeof(nested[0]), &t, &len))
 	{
 		expect_layout("nested", t, len, nested_breaks, 9, nested_names, 4);
-		tu_check(&counts, sm_scopetab_check(t, len, &err), "nested: check: %s", err.msg);
+		tu_check(&counts, sm_functab_check(t, len, &err), "nested: check: %s", err.msg);
 		expect_find("nested", t, len, 0, 0, "A");
 		expect_find("nested", t, len, 0, 9, "A");
 		expect_find("nested", t, len, 0, 10, "B");
@@ -187,8 +187,8 @@ test_determinism(void)
 		{0, 0, 0, 50, "f"}
 	};
 	static const uint32_t breaks[] = {
-		0, 0, 0, 0, 5, 1, 0, 9, 0, 0, 50, SM_SCOPETAB_NONE, 0, 60, 2, 0, 70, SM_SCOPETAB_NONE,
-		1, 0, 1, 1, 9, SM_SCOPETAB_NONE
+		0, 0, 0, 0, 5, 1, 0, 9, 0, 0, 50, SM_FUNCTAB_NONE, 0, 60, 2, 0, 70, SM_FUNCTAB_NONE,
+		1, 0, 1, 1, 9, SM_FUNCTAB_NONE
 	};
 	static const char *const names[] = {"f", "g", "h"};
 	uint8_t    *ta,
@@ -223,7 +223,7 @@ test_repair(void)
 		free(t);
 		return;
 	}
-	tu_check(&counts, sm_scopetab_check(t, len, &err), "repair: check: %s", err.msg);
+	tu_check(&counts, sm_functab_check(t, len, &err), "repair: check: %s", err.msg);
 	expect_find("repair", t, len, 0, 39, "A");
 	expect_find("repair", t, len, 0, 45, "B");
 	expect_find("repair", t, len, 0, 50, NULL);
@@ -241,24 +241,24 @@ test_repair(void)
 static void
 test_names(void)
 {
-	SmScopeList l;
+	SmFuncList l;
 	SmError		err;
-	char		longname[SM_SCOPE_NAME_MAX + 10];
+	char		longname[SM_FUNC_NAME_MAX + 10];
 
 	memset(longname, 'a', sizeof(longname));
-	longname[SM_SCOPE_NAME_MAX - 1] = (char) 0xC3;	/* a 2-byte character across the cut */
-	longname[SM_SCOPE_NAME_MAX] = (char) 0xA9;
-	sm_scope_list_init(&l, &sm_malloc_env, &err);
-	sm_scope_list_add(&l, 0, 0, 0, 1, "ok", 2, false);
-	sm_scope_list_add(&l, 0, 1, 0, 2, "bad\xFF", 4, false);
-	sm_scope_list_add(&l, 0, 2, 0, 3, "nul\0x", 5, false);
-	sm_scope_list_add(&l, 0, 3, 0, 4, "", 0, false);
-	sm_scope_list_add(&l, 0, 4, 0, 5, longname, sizeof(longname), false);
+	longname[SM_FUNC_NAME_MAX - 1] = (char) 0xC3;	/* a 2-byte character across the cut */
+	longname[SM_FUNC_NAME_MAX] = (char) 0xA9;
+	sm_func_list_init(&l, &sm_malloc_env, &err);
+	sm_func_list_add(&l, 0, 0, 0, 1, "ok", 2, false);
+	sm_func_list_add(&l, 0, 1, 0, 2, "bad\xFF", 4, false);
+	sm_func_list_add(&l, 0, 2, 0, 3, "nul\0x", 5, false);
+	sm_func_list_add(&l, 0, 3, 0, 4, "", 0, false);
+	sm_func_list_add(&l, 0, 4, 0, 5, longname, sizeof(longname), false);
 	tu_check(&counts, l.count == 5 && !l.ranges[0].anonymous && l.ranges[1].anonymous &&
 			 l.ranges[2].anonymous && l.ranges[3].anonymous && !l.ranges[4].anonymous &&
-			 l.ranges[4].name_len == SM_SCOPE_NAME_MAX - 1,
+			 l.ranges[4].name_len == SM_FUNC_NAME_MAX - 1,
 			 "names: invalid or empty names are anonymous, long ones cut at a character");
-	sm_scope_list_free(&l);
+	sm_func_list_free(&l);
 }
 
 /* Write a table by hand: header, breaks (3 u32 each), names (offset, len), string bytes. */
@@ -269,7 +269,7 @@ craft(uint8_t *buf, uint16_t version, uint16_t flags, const uint32_t *br, uint32
 	size_t		p = 16;
 	uint32_t	i;
 
-	sm_put32(buf, SM_SCOPETAB_MAGIC);
+	sm_put32(buf, SM_FUNCTAB_MAGIC);
 	sm_put16(buf + 4, version);
 	sm_put16(buf + 6, flags);
 	sm_put32(buf + 8, nb);
@@ -286,7 +286,7 @@ craft(uint8_t *buf, uint16_t version, uint16_t flags, const uint32_t *br, uint32
 static void
 test_check_rejects(void)
 {
-	static const uint32_t good_br[] = {0, 0, 0, 0, 5, SM_SCOPETAB_ANON, 0, 9, SM_SCOPETAB_NONE};
+	static const uint32_t good_br[] = {0, 0, 0, 0, 5, SM_FUNCTAB_ANON, 0, 9, SM_FUNCTAB_NONE};
 	static const uint32_t good_dir[] = {0, 2};
 	static const struct
 	{
@@ -300,21 +300,21 @@ test_check_rejects(void)
 		const char *str;
 	}			bad[] =
 	{
-		{"bad version", 2, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 2}, 1, "ab"},
-		{"unknown flags", 1, 1, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 2}, 1, "ab"},
-		{"breaks not increasing", 1, 0, {0, 5, 0, 0, 5, SM_SCOPETAB_ANON, 0, 9, SM_SCOPETAB_NONE}, 3, {0, 2}, 1, "ab"},
-		{"repeated ref", 1, 0, {0, 0, 0, 0, 5, 0, 0, 9, SM_SCOPETAB_NONE}, 3, {0, 2}, 1, "ab"},
-		{"starts with none", 1, 0, {0, 0, SM_SCOPETAB_NONE, 0, 5, 0, 0, 9, SM_SCOPETAB_NONE}, 3, {0, 2}, 1, "ab"},
-		{"never ends", 1, 0, {0, 0, 0, 0, 5, SM_SCOPETAB_ANON}, 2, {0, 2}, 1, "ab"},
-		{"ref out of range", 1, 0, {0, 0, 1, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 2}, 1, "ab"},
-		{"names out of order", 1, 0, {0, 0, 1, 0, 5, 0, 0, 9, SM_SCOPETAB_NONE}, 3, {0, 1, 1, 1}, 2, "ab"},
-		{"unused name", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 1, 1, 1}, 2, "ab"},
-		{"empty name", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 0}, 1, ""},
-		{"gap between names", 1, 0, {0, 0, 0, 0, 5, 1, 0, 9, SM_SCOPETAB_NONE}, 3, {0, 1, 2, 1}, 2, "abc"},
-		{"name past the end", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 3}, 1, "ab"},
-		{"bytes after the names", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 1}, 1, "ab"},
-		{"invalid UTF-8", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 2}, 1, "a\xFF"},
-		{"NUL in a name", 1, 0, {0, 0, 0, 0, 9, SM_SCOPETAB_NONE}, 2, {0, 2}, 1, "a\0"},
+		{"bad version", 2, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 2}, 1, "ab"},
+		{"unknown flags", 1, 1, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 2}, 1, "ab"},
+		{"breaks not increasing", 1, 0, {0, 5, 0, 0, 5, SM_FUNCTAB_ANON, 0, 9, SM_FUNCTAB_NONE}, 3, {0, 2}, 1, "ab"},
+		{"repeated ref", 1, 0, {0, 0, 0, 0, 5, 0, 0, 9, SM_FUNCTAB_NONE}, 3, {0, 2}, 1, "ab"},
+		{"starts with none", 1, 0, {0, 0, SM_FUNCTAB_NONE, 0, 5, 0, 0, 9, SM_FUNCTAB_NONE}, 3, {0, 2}, 1, "ab"},
+		{"never ends", 1, 0, {0, 0, 0, 0, 5, SM_FUNCTAB_ANON}, 2, {0, 2}, 1, "ab"},
+		{"ref out of range", 1, 0, {0, 0, 1, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 2}, 1, "ab"},
+		{"names out of order", 1, 0, {0, 0, 1, 0, 5, 0, 0, 9, SM_FUNCTAB_NONE}, 3, {0, 1, 1, 1}, 2, "ab"},
+		{"unused name", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 1, 1, 1}, 2, "ab"},
+		{"empty name", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 0}, 1, ""},
+		{"gap between names", 1, 0, {0, 0, 0, 0, 5, 1, 0, 9, SM_FUNCTAB_NONE}, 3, {0, 1, 2, 1}, 2, "abc"},
+		{"name past the end", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 3}, 1, "ab"},
+		{"bytes after the names", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 1}, 1, "ab"},
+		{"invalid UTF-8", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 2}, 1, "a\xFF"},
+		{"NUL in a name", 1, 0, {0, 0, 0, 0, 9, SM_FUNCTAB_NONE}, 2, {0, 2}, 1, "a\0"},
 	};
 	uint8_t		buf[256];
 	size_t		len,
@@ -322,7 +322,7 @@ test_check_rejects(void)
 	SmError		err;
 
 	len = craft(buf, 1, 0, good_br, 3, good_dir, 1, "ab", 2);
-	tu_check(&counts, sm_scopetab_check(buf, len, &err), "hand-made good table: %s", err.msg);
+	tu_check(&counts, sm_functab_check(buf, len, &err), "hand-made good table: %s", err.msg);
 	expect_find("hand-made", buf, len, 0, 3, "ab");
 	expect_find("hand-made", buf, len, 0, 7, "~");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -332,12 +332,12 @@ test_check_rejects(void)
 
 		len = craft(buf, bad[i].version, bad[i].flags, bad[i].br, bad[i].nb, bad[i].dir,
 					bad[i].nn, bad[i].str, slen);
-		ok = sm_scopetab_check(buf, len, &err);
+		ok = sm_functab_check(buf, len, &err);
 		tu_check(&counts, !ok && err.code == SM_E_BINARY, "check accepts: %s", bad[i].what);
 	}
 	buf[0] ^= 1;
-	tu_check(&counts, !sm_scopetab_check(buf, len, &err), "check accepts a bad magic");
-	tu_check(&counts, !sm_scopetab_check(NULL, 0, &err), "check accepts no bytes");
+	tu_check(&counts, !sm_functab_check(buf, len, &err), "check accepts a bad magic");
+	tu_check(&counts, !sm_functab_check(NULL, 0, &err), "check accepts no bytes");
 }
 
 /* Every truncation fails the check; corrupted bytes never make check or find overread. */
@@ -365,9 +365,9 @@ test_corruption(void)
 		bool		anon;
 
 		memcpy(copy, t, i);
-		tu_check(&counts, !sm_scopetab_check(copy, i, &err), "truncation to %zu accepted", i);
-		(void) sm_scopetab_find(copy, i, 0, 15, &name, &anon);
-		(void) sm_scopetab_find(copy, i, 5, 0, &name, &anon);
+		tu_check(&counts, !sm_functab_check(copy, i, &err), "truncation to %zu accepted", i);
+		(void) sm_functab_find(copy, i, 0, 15, &name, &anon);
+		(void) sm_functab_find(copy, i, 5, 0, &name, &anon);
 		free(copy);
 	}
 	for (i = 0; i < len * 8; i++)
@@ -379,10 +379,10 @@ test_corruption(void)
 
 		memcpy(copy, t, len);
 		copy[i / 8] ^= (uint8_t) (1u << (i % 8));
-		(void) sm_scopetab_check(copy, len, &err);
+		(void) sm_functab_check(copy, len, &err);
 		for (q = 0; q < 60; q += 7)
 		{
-			int			rc = sm_scopetab_find(copy, len, q / 10, q, &name, &anon);
+			int			rc = sm_functab_find(copy, len, q / 10, q, &name, &anon);
 
 			if (rc == 1 && !anon)
 				tu_check(&counts, name.ptr >= (const char *) copy &&
@@ -460,7 +460,7 @@ test_random(void)
 			free(t);
 			continue;
 		}
-		ok = sm_scopetab_check(t, len, &err);
+		ok = sm_functab_check(t, len, &err);
 		tu_check(&counts, ok, "random %d: check: %s", round, ok ? "" : err.msg);
 		for (q = 0; q <= 201 && ok; q++)
 		{
@@ -478,7 +478,7 @@ test_random(void)
 					(r[k].sc == r[best].sc && r[k].ec <= r[best].ec))
 					best = (int) k;
 			}
-			rc = sm_scopetab_find(t, len, 0, q, &name, &anon);
+			rc = sm_functab_find(t, len, 0, q, &name, &anon);
 			if (best < 0)
 				ok = rc == 0;
 			else if (r[best].name == NULL)
@@ -502,5 +502,5 @@ main(void)
 	test_check_rejects();
 	test_corruption();
 	test_random();
-	return tu_finish("scopetab", &counts);
+	return tu_finish("functab", &counts);
 }
