@@ -48,9 +48,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "functions/sm_jsscan.h"
 #include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
+#include "functions/sm_jsscan.h"
 #include "sm_core.h"
 
 /* Kind of an answer. */

@@ -33,10 +33,10 @@
 #include <string.h>
 
 #include "base/sm_buf.h"
-#include "functions/sm_jsscan.h"
 #include "functions/sm_funclist.h"
-#include "functions/sm_scopes_field.h"
 #include "functions/sm_functab.h"
+#include "functions/sm_jsscan.h"
+#include "functions/sm_scopes_field.h"
 #include "fuzz_common.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "format/sm_format.h"
+#include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
 #include "test_util.h"
 

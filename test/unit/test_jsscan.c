@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "functions/sm_jsscan.h"
 #include "functions/sm_funclist.h"
+#include "functions/sm_jsscan.h"
 #include "test_util.h"
 
 static TuCounts counts;

@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "functions/sm_scopes_field.h"
+#include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
+#include "functions/sm_scopes_field.h"
 #include "test_util.h"
 
 static TuCounts counts;

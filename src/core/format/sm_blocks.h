@@ -7,6 +7,7 @@
 #define SM_BLOCKS_H
 
 #include "base/sm_buf.h"
+#include "format/sm_format.h"	/* the streams of a block, SM_BS_* */
 #include "format/sm_map.h"
 
 /*
@@ -24,23 +25,6 @@
 #define SM_BLOCK_ZLEVEL 6
 #endif
 
-/*
- * A block stores each field in a stream of its own (headers, line steps,
- * source, original line, original column and name deltas), which deflates
- * better than interleaved fields.  The writer also keeps the original
- * column deltas "predicted" from the generated column delta (code copied
- * through unchanged moves both by the same amount) and stores whichever
- * version has more zeros, saying which in the block's flags.
- */
-enum
-{
-	SM_BS_HEAD, SM_BS_LINE, SM_BS_SOURCE, SM_BS_OLINE, SM_BS_OCOL, SM_BS_NAME,
-	SM_BLOCK_STREAMS,
-	SM_BS_OCOL_PRED = SM_BLOCK_STREAMS	/* writer only */
-};
-
-/* block flags (first uvarint of a raw block) */
-#define SM_BLOCK_OCOL_PREDICTED 1
 
 typedef struct SmBlockWriter
 {

@@ -21,23 +21,28 @@
  *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
  *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
  *     CONTENT       sourcesContent entries, each compressed on its own
- *     FUNCTIONS     the function table of sm_functab.h (generated position ->
- *                   original enclosing function name), or empty
+ *     FUNCTIONS     the function table (generated position -> original
+ *                   enclosing function name; layout below), or empty
  *
  * Everything a lookup needs besides one block and the string chunks it
  * returns (header, toc, META, BLOCK_INDEX, the string directories, IGNORE)
  * forms one prefix of the value: a cold lookup reads that prefix, one block
  * and one chunk per string, each as a single slice.
  *
- * Mapping block (before compression): segments in generated order, each
- *   uvarint h = colpart << 3 | has_name << 2 | has_source << 1 | new_line
- *   [uvarint line_delta - 1]               if new_line (colpart is then the column)
- *   [svarint dsource, dline, dcolumn]      if has_source (deltas within the block)
- *   [svarint dname]                        if has_name
+ * Mapping block (before compression): each field in a stream of its own,
+ * which deflates better than interleaved fields (SM_BS_* below):
+ *   uvarint flags                  SM_BLOCK_OCOL_PREDICTED: OCOL is predicted
+ *   uvarint length of HEAD, LINE, SOURCE, OLINE, OCOL  (NAME runs to the end)
+ *   HEAD    per segment: uvarint colpart << 3 | has_name << 2 | has_source << 1 | new_line
+ *   LINE    per new_line segment: uvarint line_step - 1 (colpart is then the column)
+ *   SOURCE, OLINE, OCOL  per segment with a source: svarint deltas
+ *   NAME    per segment with a name: svarint delta
  * Without new_line, colpart is the column's delta from the previous segment.
  * The first segment of a block starts from the index entry's line and
- * column; the source/line/column/name deltas start from zero.  Segments with
- * the same (line, column) never straddle two blocks.
+ * column; the source/line/column/name deltas start from zero.  In a
+ * predicted block, OCOL holds the original column delta minus the generated
+ * one for a segment on the previous one's line, source and original line.
+ * Segments with the same (line, column) never straddle two blocks.
  *
  * String table directory: u32 count, u32 group_shift, u32 chunk count, then
  * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
@@ -56,6 +61,8 @@
 #define SM_MAGIC			0x50414D53u /* "SMAP" read as a little-endian u32 */
 #define SM_FORMAT_VERSION	1
 #define SM_TOC_ENTRY_SIZE	8
+#define SM_TOC_OFFSET		0	/* u32: from the start of the value */
+#define SM_TOC_LENGTH		4	/* u32 */
 
 /* header fields (byte offsets) */
 #define SM_H_MAGIC			0
@@ -125,7 +132,54 @@ typedef enum SmContentKind
 #define SM_ST_SHIFT			4
 #define SM_ST_NCHUNKS		8
 #define SM_ST_FIXED			12
-#define SM_ST_CHUNK_SIZE	8	/* u32 offset, u32 raw length | SM_COMPRESSED */
+#define SM_ST_CHUNK_SIZE	8	/* per chunk: */
+#define SM_ST_C_OFFSET		0	/* u32: into the _DATA section */
+#define SM_ST_C_RAWLEN		4	/* u32: raw length | SM_COMPRESSED */
+
+/*
+ * FUNCTIONS section: the function table (functions/sm_functab.h), empty
+ * when the map has none.  Integers little-endian:
+ *   header   16 bytes: magic "SMSC" u32, version u16, flags u16 (0),
+ *            breakpoint count u32, name count u32
+ *   breaks   12 bytes each: line u32, column u32, ref u32
+ *   names    8 bytes each: offset u32 (into the string bytes), length u32
+ *   string bytes: the names, UTF-8, back to back
+ * ref is a name index, SM_FUNCTAB_ANON for an anonymous function or
+ * SM_FUNCTAB_NONE for "outside every function".
+ */
+#define SM_FUNCTAB_MAGIC	0x43534D53u /* "SMSC" read as a little-endian u32 */
+#define SM_FUNCTAB_VERSION	1
+#define SM_FUNCTAB_H_MAGIC	0	/* u32 */
+#define SM_FUNCTAB_H_VERSION 4	/* u16 */
+#define SM_FUNCTAB_H_FLAGS	6	/* u16, 0 */
+#define SM_FUNCTAB_H_NBREAKS 8	/* u32 */
+#define SM_FUNCTAB_H_NNAMES 12	/* u32 */
+#define SM_FUNCTAB_HEADER	16
+#define SM_FUNCTAB_B_LINE	0	/* u32 */
+#define SM_FUNCTAB_B_COL	4	/* u32 */
+#define SM_FUNCTAB_B_REF	8	/* u32 */
+#define SM_FUNCTAB_BREAK	12
+#define SM_FUNCTAB_N_OFFSET 0	/* u32, into the string bytes */
+#define SM_FUNCTAB_N_LENGTH 4	/* u32 */
+#define SM_FUNCTAB_NAME		8
+#define SM_FUNCTAB_NONE		0xFFFFFFFFu
+#define SM_FUNCTAB_ANON		0xFFFFFFFEu
+
+/*
+ * Mapping block streams, in their order in a block.  The writer also keeps
+ * the original column deltas "predicted" from the generated column delta
+ * (code copied through unchanged moves both by the same amount) and stores
+ * whichever version has more zeros, saying which in the block's flags.
+ */
+enum
+{
+	SM_BS_HEAD, SM_BS_LINE, SM_BS_SOURCE, SM_BS_OLINE, SM_BS_OCOL, SM_BS_NAME,
+	SM_BLOCK_STREAMS,
+	SM_BS_OCOL_PRED = SM_BLOCK_STREAMS	/* writer only */
+};
+
+/* block flags (first uvarint of a raw block) */
+#define SM_BLOCK_OCOL_PREDICTED 1
 
 /* Segment header bits */
 #define SM_SEG_NEW_LINE		1

@@ -169,8 +169,8 @@ open_common(SmMap *m, SmError *err)
 			return sm_fail(err, SM_E_BINARY, "reserved header byte %d is not zero", i);
 	for (int i = 0; i < SM_NSECTIONS; i++)
 	{
-		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE);
-		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + 4);
+		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET);
+		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH);
 		if (m->sec_off[i] != off || m->sec_len[i] > m->total - off)
 			return sm_fail(err, SM_E_BINARY, "section %d is out of place", i);
 		off += m->sec_len[i];
@@ -672,10 +672,10 @@ static const uint8_t *
 load_chunk(SmMap *m, SmTable *t, uint32_t k, uint32_t *len, SmError *err)
 {
 	uint32_t	data_len = m->sec_len[t->data_sec];
-	uint32_t	off = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE);
-	uint32_t	rawfield = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE + 4);
+	uint32_t	off = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE + SM_ST_C_OFFSET);
+	uint32_t	rawfield = sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE + SM_ST_C_RAWLEN);
 	uint32_t	rawlen = rawfield & ~SM_COMPRESSED;
-	uint32_t	next = k + 1 < t->nchunks ? sm_get32(t->dir + (size_t) (k + 1) * SM_ST_CHUNK_SIZE)
+	uint32_t	next = k + 1 < t->nchunks ? sm_get32(t->dir + (size_t) (k + 1) * SM_ST_CHUNK_SIZE + SM_ST_C_OFFSET)
 		: data_len;
 	uint32_t	stored = 0;
 	uint8_t    *dst = NULL;
@@ -1006,14 +1006,14 @@ validate_table(SmMap *m, SmTable *t, SmError *err)
 		const uint8_t *c;
 
 		sm_check_interrupts(m->env);
-		if (sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE) != expect_off)
+		if (sm_get32(t->dir + (size_t) k * SM_ST_CHUNK_SIZE + SM_ST_C_OFFSET) != expect_off)
 			return sm_fail(err, SM_E_BINARY, "string chunk %u is out of place", k);
 		c = load_chunk(m, t, k, &len, err);
 		if (c == NULL)
 			return false;
 		if (!smst_chunk_check(c, len, entries))
 			return sm_fail(err, SM_E_BINARY, "string chunk %u is malformed", k);
-		expect_off = (k + 1 < t->nchunks) ? sm_get32(t->dir + (size_t) (k + 1) * SM_ST_CHUNK_SIZE)
+		expect_off = (k + 1 < t->nchunks) ? sm_get32(t->dir + (size_t) (k + 1) * SM_ST_CHUNK_SIZE + SM_ST_C_OFFSET)
 			: data_len;
 	}
 	if (expect_off != data_len)

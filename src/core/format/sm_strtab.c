@@ -49,8 +49,8 @@ flush_chunk(SmStrtabWriter *w)
 		return false;
 	if (w->data.len > 0x7FFFFFFF)
 		return sm_fail(w->err, SM_E_LIMIT, "a string table exceeds 2 GB");
-	sm_put32(entry, (uint32_t) offset);
-	sm_put32(entry + 4, (uint32_t) w->chunk.len | (compressed ? SM_COMPRESSED : 0));
+	sm_put32(entry + SM_ST_C_OFFSET, (uint32_t) offset);
+	sm_put32(entry + SM_ST_C_RAWLEN, (uint32_t) w->chunk.len | (compressed ? SM_COMPRESSED : 0));
 	w->chunk.len = 0;
 	w->nchunks++;
 	return smb_append(&w->dir, entry, sizeof(entry));

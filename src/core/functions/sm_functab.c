@@ -3,6 +3,7 @@
  * repair rules in sm_functab.h).
  */
 #include "format/sm_format.h"
+#include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
 
 /* A breakpoint while encoding: position and a range index (or SM_FUNCTAB_NONE). */
@@ -286,17 +287,17 @@ sm_functab_encode(const SmFuncList *list, SmBuf *out, SmError *err)
 		goto done;
 	base = out->len;
 	p = base;
-	sm_put32(out->data + p, SM_FUNCTAB_MAGIC);
-	sm_put16(out->data + p + 4, SM_FUNCTAB_VERSION);
-	sm_put16(out->data + p + 6, 0);
-	sm_put32(out->data + p + 8, fin.n);
-	sm_put32(out->data + p + 12, nnames);
+	sm_put32(out->data + p + SM_FUNCTAB_H_MAGIC, SM_FUNCTAB_MAGIC);
+	sm_put16(out->data + p + SM_FUNCTAB_H_VERSION, SM_FUNCTAB_VERSION);
+	sm_put16(out->data + p + SM_FUNCTAB_H_FLAGS, 0);
+	sm_put32(out->data + p + SM_FUNCTAB_H_NBREAKS, fin.n);
+	sm_put32(out->data + p + SM_FUNCTAB_H_NNAMES, nnames);
 	p += SM_FUNCTAB_HEADER;
 	for (i = 0; i < fin.n; i++)
 	{
-		sm_put32(out->data + p, fin.b[i].line);
-		sm_put32(out->data + p + 4, fin.b[i].col);
-		sm_put32(out->data + p + 8, fin.b[i].ref);
+		sm_put32(out->data + p + SM_FUNCTAB_B_LINE, fin.b[i].line);
+		sm_put32(out->data + p + SM_FUNCTAB_B_COL, fin.b[i].col);
+		sm_put32(out->data + p + SM_FUNCTAB_B_REF, fin.b[i].ref);
 		p += SM_FUNCTAB_BREAK;
 	}
 	{
@@ -307,8 +308,8 @@ sm_functab_encode(const SmFuncList *list, SmBuf *out, SmError *err)
 		{
 			const SmFuncRange *r = &list->ranges[dir[i]];
 
-			sm_put32(out->data + p, off);
-			sm_put32(out->data + p + 4, r->name_len);
+			sm_put32(out->data + p + SM_FUNCTAB_N_OFFSET, off);
+			sm_put32(out->data + p + SM_FUNCTAB_N_LENGTH, r->name_len);
 			p += SM_FUNCTAB_NAME;
 			memcpy(out->data + sp + off, list->text.data + r->name_off, r->name_len);
 			off += r->name_len;
@@ -332,11 +333,11 @@ read_header(const uint8_t *data, size_t len, uint32_t *nbreaks, uint32_t *nnames
 {
 	uint64_t	fixed;
 
-	if (data == NULL || len < SM_FUNCTAB_HEADER || sm_get32(data) != SM_FUNCTAB_MAGIC ||
-		sm_get16(data + 4) != SM_FUNCTAB_VERSION)
+	if (data == NULL || len < SM_FUNCTAB_HEADER || sm_get32(data + SM_FUNCTAB_H_MAGIC) != SM_FUNCTAB_MAGIC ||
+		sm_get16(data + SM_FUNCTAB_H_VERSION) != SM_FUNCTAB_VERSION)
 		return false;
-	*nbreaks = sm_get32(data + 8);
-	*nnames = sm_get32(data + 12);
+	*nbreaks = sm_get32(data + SM_FUNCTAB_H_NBREAKS);
+	*nnames = sm_get32(data + SM_FUNCTAB_H_NNAMES);
 	fixed = SM_FUNCTAB_HEADER + (uint64_t) *nbreaks * SM_FUNCTAB_BREAK +
 		(uint64_t) *nnames * SM_FUNCTAB_NAME;
 	if (fixed > len)
@@ -359,21 +360,22 @@ sm_functab_check(const uint8_t *data, size_t len, SmError *err)
 	if (!read_header(data, len, &nb, &nn, &strbase))
 		return sm_fail(err, SM_E_BINARY,
 					   "invalid function table: bad header or tables past the end (%zu bytes)", len);
-	if (sm_get16(data + 6) != 0)
+	if (sm_get16(data + SM_FUNCTAB_H_FLAGS) != 0)
 		return sm_fail(err, SM_E_BINARY, "invalid function table: unknown flags %u",
-					   (unsigned) sm_get16(data + 6));
+					   (unsigned) sm_get16(data + SM_FUNCTAB_H_FLAGS));
 	b = data + SM_FUNCTAB_HEADER;
 	for (i = 0; i < nb; i++, b += SM_FUNCTAB_BREAK)
 	{
 		uint32_t	line = sm_get32(b),
-					col = sm_get32(b + 4),
-					ref = sm_get32(b + 8);
+					col = sm_get32(b + SM_FUNCTAB_B_COL),
+					ref = sm_get32(b + SM_FUNCTAB_B_REF);
 
-		if (i > 0 && !pos_lt(sm_get32(b - SM_FUNCTAB_BREAK), sm_get32(b - SM_FUNCTAB_BREAK + 4),
+		if (i > 0 && !pos_lt(sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_LINE),
+							 sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_COL),
 							 line, col))
 			return sm_fail(err, SM_E_BINARY,
 						   "invalid function table: breakpoint %u is not after the previous one", i);
-		if (i > 0 && sm_get32(b - SM_FUNCTAB_BREAK + 8) == ref)
+		if (i > 0 && sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_REF) == ref)
 			return sm_fail(err, SM_E_BINARY,
 						   "invalid function table: breakpoint %u repeats the previous function", i);
 		if (ref < nn)
@@ -396,8 +398,8 @@ sm_functab_check(const uint8_t *data, size_t len, SmError *err)
 		return sm_fail(err, SM_E_BINARY, "invalid function table: name %u is never used", next_new);
 	for (i = 0; i < nn; i++, b += SM_FUNCTAB_NAME)
 	{
-		uint32_t	noff = sm_get32(b),
-					nlen = sm_get32(b + 4);
+		uint32_t	noff = sm_get32(b + SM_FUNCTAB_N_OFFSET),
+					nlen = sm_get32(b + SM_FUNCTAB_N_LENGTH);
 
 		if (noff != off || nlen == 0 || off + nlen > len - strbase)
 			return sm_fail(err, SM_E_BINARY, "invalid function table: name %u is misplaced", i);
@@ -437,14 +439,14 @@ sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, Sm
 		uint32_t	mid = lo + (hi - lo) / 2;
 		const uint8_t *e = breaks + (size_t) mid * SM_FUNCTAB_BREAK;
 
-		if (pos_lt(line, col, sm_get32(e), sm_get32(e + 4)))
+		if (pos_lt(line, col, sm_get32(e + SM_FUNCTAB_B_LINE), sm_get32(e + SM_FUNCTAB_B_COL)))
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	if (lo == 0)
 		return 0;
-	ref = sm_get32(breaks + (size_t) (lo - 1) * SM_FUNCTAB_BREAK + 8);
+	ref = sm_get32(breaks + (size_t) (lo - 1) * SM_FUNCTAB_BREAK + SM_FUNCTAB_B_REF);
 	if (ref == SM_FUNCTAB_NONE)
 		return 0;
 	if (ref == SM_FUNCTAB_ANON)
@@ -456,8 +458,8 @@ sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, Sm
 		return -1;
 	{
 		const uint8_t *d = breaks + (size_t) nb * SM_FUNCTAB_BREAK + (size_t) ref * SM_FUNCTAB_NAME;
-		uint32_t	noff = sm_get32(d),
-					nlen = sm_get32(d + 4);
+		uint32_t	noff = sm_get32(d + SM_FUNCTAB_N_OFFSET),
+					nlen = sm_get32(d + SM_FUNCTAB_N_LENGTH);
 
 		if ((uint64_t) noff + nlen > len - strbase)
 			return -1;

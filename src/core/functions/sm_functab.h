@@ -13,14 +13,8 @@
  * position's innermost function is the one of the last breakpoint at or
  * before it.
  *
- * Layout (integers little-endian, read with sm_get32; no alignment needs):
- *   header   16 bytes  magic "SMSC" (u32), version u16 (1), flags u16 (0),
- *                      breakpoint count u32, name count u32
- *   breaks   12 bytes each: line u32, column u32, ref u32
- *   names    8 bytes each: offset u32 (into the string bytes), length u32
- *   string bytes (the names, UTF-8, back to back)
- * ref is a name index, SM_FUNCTAB_ANON for an anonymous function or
- * SM_FUNCTAB_NONE for "outside every function".
+ * The byte layout (header, breakpoints, name entries, string bytes) is
+ * sm_format.h's, with the rest of the stored form.
  *
  * Canonical form (sm_functab_check enforces it, the encoder produces it):
  * breakpoints strictly increasing; no two consecutive ones with the same
@@ -40,18 +34,12 @@
 
 #include "base/sm_buf.h"
 #include "format/sm_map.h"
-#include "functions/sm_funclist.h"
 
-#define SM_FUNCTAB_MAGIC	0x43534D53u	/* "SMSC" read as a little-endian u32 */
-#define SM_FUNCTAB_VERSION 1
-#define SM_FUNCTAB_HEADER	16
-#define SM_FUNCTAB_BREAK	12
-#define SM_FUNCTAB_NAME	8
-#define SM_FUNCTAB_NONE	0xFFFFFFFFu
-#define SM_FUNCTAB_ANON	0xFFFFFFFEu
+struct SmFuncList;				/* functions/sm_funclist.h */
+
 
 /* Append the table of list's ranges to out (list is not modified). */
-bool		sm_functab_encode(const SmFuncList *list, SmBuf *out, SmError *err);
+bool		sm_functab_encode(const struct SmFuncList *list, SmBuf *out, SmError *err);
 
 /* Check untrusted bytes completely (SM_E_BINARY when they are not a canonical table). */
 bool		sm_functab_check(const uint8_t *data, size_t len, SmError *err);

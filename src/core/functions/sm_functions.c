@@ -6,11 +6,11 @@
 
 #include "base/sm_limits.h"
 #include "format/sm_format.h"
+#include "functions/sm_funclist.h"
+#include "functions/sm_functab.h"
 #include "functions/sm_functions.h"
 #include "functions/sm_jsscan.h"
-#include "functions/sm_funclist.h"
 #include "functions/sm_scopes_field.h"
-#include "functions/sm_functab.h"
 #include "json/sm_json.h"
 
 /* Decoded lookups made while resolving names are kept up to this much. */
@@ -124,14 +124,15 @@ sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t t
 					const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
 {
 	const uint8_t *toc = val + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE;
+	const size_t tab_len_at = SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH;
 	uint32_t	keep;
 	size_t		total;
 	uint8_t    *buf,
 			   *p;
 
-	if (len < SM_PREFIX_SIZE || sm_get32(toc) > len)
+	if (len < SM_PREFIX_SIZE || sm_get32(toc + SM_TOC_OFFSET) > len)
 		return sm_fail(err, SM_E_BINARY, "not a stored map");
-	keep = sm_get32(toc);		/* FUNCTIONS is the last section */
+	keep = sm_get32(toc + SM_TOC_OFFSET);		/* FUNCTIONS is the last section */
 	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
 		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
 	total = keep + tablen;
@@ -143,7 +144,7 @@ sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t t
 	if (tablen)
 		memcpy(p + keep, tab, tablen);
 	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
-	sm_put32(p + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + 4, (uint32_t) tablen);
+	sm_put32(p + tab_len_at, (uint32_t) tablen);
 	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
 	*out = buf;
 	*out_len = prefix + total;
@@ -164,8 +165,8 @@ sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *er
 
 	if (!sm_functab_check(tab, len, err))
 		return false;
-	nb = sm_get32(tab + 8);
-	nn = sm_get32(tab + 12);
+	nb = sm_get32(tab + SM_FUNCTAB_H_NBREAKS);
+	nn = sm_get32(tab + SM_FUNCTAB_H_NNAMES);
 	breaks = tab + SM_FUNCTAB_HEADER;
 	names = breaks + (size_t) nb * SM_FUNCTAB_BREAK;
 	strings = names + (size_t) nn * SM_FUNCTAB_NAME;
@@ -175,13 +176,13 @@ sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *er
 	for (uint32_t i = 0; i + 1 < nb && ok; i++)
 	{
 		const uint8_t *e = breaks + (size_t) i * SM_FUNCTAB_BREAK;
-		uint32_t	ref = sm_get32(e + 8);
+		uint32_t	ref = sm_get32(e + SM_FUNCTAB_B_REF);
 		const char *text = "";
 		uint32_t	n = 0;
 
-		if (sm_get32(e) > INT32_MAX || sm_get32(e + 4) > INT32_MAX ||
-			sm_get32(e + SM_FUNCTAB_BREAK) > INT32_MAX ||
-			sm_get32(e + SM_FUNCTAB_BREAK + 4) > INT32_MAX)
+		if (sm_get32(e + SM_FUNCTAB_B_LINE) > INT32_MAX || sm_get32(e + SM_FUNCTAB_B_COL) > INT32_MAX ||
+			sm_get32(e + SM_FUNCTAB_BREAK + SM_FUNCTAB_B_LINE) > INT32_MAX ||
+			sm_get32(e + SM_FUNCTAB_BREAK + SM_FUNCTAB_B_COL) > INT32_MAX)
 		{
 			ok = sm_fail(err, SM_E_BINARY, "function table breakpoint %u is past line or column %d",
 						 i, INT32_MAX);
@@ -191,11 +192,12 @@ sm_functions_check(const uint8_t *tab, size_t len, const SmEnv *env, SmError *er
 			continue;
 		if (ref != SM_FUNCTAB_ANON)
 		{
-			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME);
-			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + 4);
+			text = (const char *) strings + sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + SM_FUNCTAB_N_OFFSET);
+			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + SM_FUNCTAB_N_LENGTH);
 		}
-		ok = sm_func_list_add(&list, sm_get32(e), sm_get32(e + 4), sm_get32(e + SM_FUNCTAB_BREAK),
-							   sm_get32(e + SM_FUNCTAB_BREAK + 4), text, n,
+		ok = sm_func_list_add(&list, sm_get32(e + SM_FUNCTAB_B_LINE), sm_get32(e + SM_FUNCTAB_B_COL),
+							   sm_get32(e + SM_FUNCTAB_BREAK + SM_FUNCTAB_B_LINE),
+							   sm_get32(e + SM_FUNCTAB_BREAK + SM_FUNCTAB_B_COL), text, n,
 							   ref == SM_FUNCTAB_ANON);
 	}
 	ok = ok && sm_functab_encode(&list, &again, err);
@@ -217,8 +219,8 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 
 	if (len < SM_FUNCTAB_HEADER)
 		return sm_fail(err, SM_E_BINARY, "function table too short");
-	nb = sm_get32(tab + 8);
-	nn = sm_get32(tab + 12);
+	nb = sm_get32(tab + SM_FUNCTAB_H_NBREAKS);
+	nn = sm_get32(tab + SM_FUNCTAB_H_NNAMES);
 	if ((uint64_t) nb * SM_FUNCTAB_BREAK + (uint64_t) nn * SM_FUNCTAB_NAME > len - SM_FUNCTAB_HEADER)
 		return sm_fail(err, SM_E_BINARY, "function table truncated");
 	breaks = tab + SM_FUNCTAB_HEADER;
@@ -229,11 +231,11 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 	for (uint32_t i = 0; i < nb; i++)
 	{
 		const uint8_t *e = breaks + (size_t) i * SM_FUNCTAB_BREAK;
-		uint32_t	ref = sm_get32(e + 8);
+		uint32_t	ref = sm_get32(e + SM_FUNCTAB_B_REF);
 		char		num[32];
 		bool		ok;
 
-		snprintf(num, sizeof(num), "%s[%u,%u,", i ? "," : "", sm_get32(e), sm_get32(e + 4));
+		snprintf(num, sizeof(num), "%s[%u,%u,", i ? "," : "", sm_get32(e + SM_FUNCTAB_B_LINE), sm_get32(e + SM_FUNCTAB_B_COL));
 		if (!smb_append(out, num, strlen(num)))
 			return false;
 		if (ref == SM_FUNCTAB_NONE)
@@ -247,8 +249,8 @@ sm_functions_to_json(const uint8_t *tab, size_t len, SmBuf *out, SmError *err)
 
 			if (ref >= nn)
 				return sm_fail(err, SM_E_BINARY, "function table refers to a missing name");
-			off = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME);
-			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + 4);
+			off = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + SM_FUNCTAB_N_OFFSET);
+			n = sm_get32(names + (size_t) ref * SM_FUNCTAB_NAME + SM_FUNCTAB_N_LENGTH);
 			if ((uint64_t) off + n > (uint64_t) (len - (size_t) (strings - tab)) ||
 				!sm_text_valid(strings + off, n))
 				return sm_fail(err, SM_E_BINARY, "function table name out of bounds or not text");

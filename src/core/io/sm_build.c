@@ -787,8 +787,8 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 
 		for (int i = 0; i < SM_NSECTIONS; i++)
 		{
-			sm_put32(p + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE, (uint32_t) off);
-			sm_put32(p + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + 4, (uint32_t) sec[i]->len);
+			sm_put32(p + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET, (uint32_t) off);
+			sm_put32(p + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH, (uint32_t) sec[i]->len);
 			if (sec[i]->len)
 				memcpy(p + off, sec[i]->data, sec[i]->len);
 			off += sec[i]->len;
