@@ -1,24 +1,13 @@
 /*
  * sm_pg.c -- the core's host environment inside a backend, and the helpers
- * every SQL-callable function uses (error mapping, opening a stored map,
- * encoding conversion).  See sm_pg.h.
+ * every SQL-callable function uses (error mapping, encoding conversion).
+ * See sm_pg.h.
  */
 #include "sm_pg.h"
-#include "sm_cache.h"
 
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
-
-PG_MODULE_MAGIC;
-
-void		_PG_init(void);
-
-void
-_PG_init(void)
-{
-	sm_cache_init();
-}
 
 /*
  * palloc in the environment's context (ctx), or the current one when ctx is

@@ -1,8 +1,8 @@
 /*
  * sm_pg.h -- what every SQL-callable function shares: the core's host
  * environment backed by palloc, the mapping from core errors to SQLSTATEs,
- * opening a stored map from a Datum, and text conversions between the
- * core's UTF-8 and the database encoding.
+ * and text conversions between the core's UTF-8 and the database encoding.
+ * Opening a stored map from a Datum is sm_cache.h's.
  */
 #ifndef SM_PG_H
 #define SM_PG_H
