@@ -69,7 +69,7 @@ class R:
         self.targets.append((name, measured, '–' if ok is None else verdict(ok)))
 
     def targets_table(self):
-        self.p('## Targets of issue 3', '',
+        self.p('## Performance targets', '',
                table(['target', 'measured (medians, this run)', ''], self.targets, ['l', 'l', 'l']), '')
 
     # ------------------------------------------------------------ ingest --

@@ -1,8 +1,11 @@
 /*
  * sourcemap_io.c -- getting maps into and out of the sourcemap type: text
  * input (with soft errors on PG16+) and canonical JSON output, the binary
- * send/recv pair, the casts from text, json and jsonb, and
- * sourcemap_is_valid().  Parsing, validation and encoding are the core's.
+ * send/recv pair, the casts from text, json and jsonb (sourcemap_from_text),
+ * the bytea cast and sourcemap_from_bytes() for a document that may be
+ * gzip- or zlib-compressed, sourcemap(map, generated_source) with the
+ * original function names (sourcemap_with_source), and sourcemap_is_valid().
+ * Parsing, validation and encoding are the core's.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"

@@ -3,7 +3,9 @@
  * sourcemap_lookup(map, line, col, bias) for one position (a
  * sourcemap_position row, or NULL when the bias selects no segment or a
  * 1-field segment), and sourcemap_lookup(map, lines[], cols[], bias) for a
- * batch (one row per element, in order).
+ * batch (one row per element, in order), and sourcemap_lookup_frame(map,
+ * line, col, minified_name) for a stack frame: the original position plus
+ * the original name of the enclosing function.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
