@@ -23,7 +23,7 @@
  *     sm_ctx_line_render, sm_utf16_col_to_byte: every slice inside the
  *     text, lines without terminators, rendered sizes as announced.
  *   5 sm_scopes_field_decode (counts from the input) and
- *     sm_scopes_field_from_json: indexes in range; the names found encode
+ *     sm_scopes_field_from_doc: indexes in range; the names found encode
  *     to a table sm_functab_check accepts.
  *
  * Everything runs on the allocation-tracking environment: no leaks.
@@ -37,6 +37,7 @@
 #include "functions/sm_functab.h"
 #include "functions/sm_jsscan.h"
 #include "functions/sm_scopes_field.h"
+#include "json/sm_doc.h"
 #include "fuzz_common.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"
@@ -425,6 +426,7 @@ fuzz_scopes_field(FzEnv *e, const char *text, size_t len, uint8_t sel, const uin
 	uint32_t	nnames = sel % 8,
 				nsources = (sel >> 3) % 4;
 	SmFuncList list;
+	SmDoc	   *doc;
 	bool		found = false;
 
 	memset(&err, 0, sizeof(err));
@@ -464,11 +466,14 @@ fuzz_scopes_field(FzEnv *e, const char *text, size_t len, uint8_t sel, const uin
 
 	memset(&err, 0, sizeof(err));
 	sm_func_list_init(&list, &e->env, &err);
-	if (sm_scopes_field_from_json(text, len, &e->env, &list, &found, &err))
+	doc = sm_doc_parse(text, len, &e->env, &err);
+	if (doc != NULL && sm_scopes_field_from_doc(text, doc, &e->env, &list, &found, &err))
 		table_roundtrip(e, &list, q, qlen);
 	else
 		FZ_CHECK(err.code != SM_OK && (err.code != SM_E_NOMEM || e->failed),
-				 "sm_scopes_field_from_json failed with class %d: %s", (int) err.code, err.msg);
+				 "sm_doc_parse or sm_scopes_field_from_doc failed with class %d: %s",
+				 (int) err.code, err.msg);
+	sm_doc_free(doc, &e->env);
 	sm_func_list_free(&list);
 }
 

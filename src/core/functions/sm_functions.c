@@ -66,7 +66,7 @@ ranges_from_breaks(const char *json, const SmDoc *doc, SmFuncList *list, SmError
 }
 
 bool
-sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEnv *env,
+sm_functions_from_doc(const char *json, const SmDoc *doc, const SmEnv *env,
 					  SmBuf *out, SmError *err)
 {
 	SmFuncList list;
@@ -82,7 +82,7 @@ sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc, const SmEn
 		bool		found = false;
 		SmError		scopes_err = {0};
 
-		if (!sm_scopes_field_from_json(json, len, env, &list, &found, &scopes_err))
+		if (!sm_scopes_field_from_doc(json, doc, env, &list, &found, &scopes_err))
 		{
 			/* a malformed `scopes` field is ignored; anything else is an error */
 			if (scopes_err.code != SM_E_SYNTAX)

@@ -17,7 +17,7 @@
  * else from a well-formed `scopes` field (a malformed one, a proposal
  * still changing, is ignored).  Appends nothing when there is none.
  */
-bool		sm_functions_from_doc(const char *json, size_t len, const SmDoc *doc,
+bool		sm_functions_from_doc(const char *json, const SmDoc *doc,
 								  const SmEnv *env, SmBuf *out, SmError *err);
 
 /* The table from the generated code of map, names resolved through the map. */

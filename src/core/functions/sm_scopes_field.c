@@ -5,10 +5,8 @@
 #include "base/sm_vlq.h"
 #include "format/sm_format.h"
 #include "functions/sm_scopes_field.h"
+#include "json/sm_doc.h"
 #include "json/sm_json.h"
-
-/* Deepest nesting of index maps read by sm_scopes_field_from_json. */
-#define MAX_INDEX_NESTING 8
 
 typedef enum Tag
 {
@@ -538,12 +536,6 @@ sm_scopes_field_decode(const char *s, size_t len, uint32_t nnames, uint32_t nsou
 	return ok;
 }
 
-bool
-sm_scopes_map_name(void *ctx, uint32_t idx, SmStr *out, SmError *err)
-{
-	return sm_name((SmMap *) ctx, idx, out, err);
-}
-
 /* Shift a generated position by an index map section offset; false if it overflows. */
 static bool
 shift_pos(uint32_t *line, uint32_t *col, uint32_t line_off, uint32_t col_off)
@@ -603,327 +595,105 @@ sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_of
 	return true;
 }
 
-/* ---- from a source map's JSON ------------------------------------------ */
+/* ---- from the document (json/sm_doc.h) ----------------------------------- */
 
-/* The `names` array of a map as spans of the JSON text. */
-typedef struct JsonNames
+/* The `names` of one map of the document, as spans of the JSON text. */
+typedef struct DocNames
 {
 	const char *json;
-	size_t	   *start;
-	uint32_t   *len;			/* UINT32_MAX: not a string (read as "") */
-	bool	   *escaped;
-	uint32_t	n;
-	uint32_t	cap;
-	SmBuf		scratch;
-	const SmEnv *env;
-} JsonNames;
+	const SmDoc *doc;
+	SmBuf		scratch;		/* an escaped name, unescaped */
+} DocNames;
 
-/* SmNameFn over JsonNames: unescapes into the scratch buffer. */
+/* SmNameFn over DocNames. */
 static bool
-json_name(void *ctx, uint32_t idx, SmStr *out, SmError *err)
+doc_name(void *ctx, uint32_t idx, SmStr *out, SmError *err)
 {
-	JsonNames  *jn = ctx;
+	DocNames   *dn = ctx;
+	const SmSpan *span;
 
 	out->isnull = false;
 	out->ptr = "";
 	out->len = 0;
-	if (idx >= jn->n || jn->len[idx] == UINT32_MAX)
+	if (idx >= SM_NSPANS(dn->doc->names))
 		return true;
-	if (!jn->escaped[idx])
+	span = &SM_SPANS(dn->doc->names)[idx];
+	if (!span->escaped)
 	{
-		out->ptr = jn->json + jn->start[idx];
-		out->len = jn->len[idx];
+		out->ptr = dn->json + span->off;
+		out->len = span->len;
 		return true;
 	}
-	jn->scratch.len = 0;
-	if (!smb_reserve(&jn->scratch, jn->len[idx] + 1))
+	dn->scratch.len = 0;
+	if (!smb_reserve(&dn->scratch, span->len + 1))
 		return false;
-	out->len = (uint32_t) smj_unescape(jn->json + jn->start[idx], jn->len[idx],
-									   (char *) jn->scratch.data);
-	out->ptr = (const char *) jn->scratch.data;
+	out->len = (uint32_t) smj_unescape(dn->json + span->off, span->len, (char *) dn->scratch.data);
+	out->ptr = (const char *) dn->scratch.data;
 	(void) err;
 	return true;
 }
 
-/* Append a names entry span (len UINT32_MAX for a non-string). */
+/* Decode one map's own `scopes` span and append its named ranges. */
 static bool
-json_names_push(JsonNames *jn, size_t start, uint32_t len, bool escaped, SmError *err)
+map_scopes(const char *json, const SmDoc *doc, const SmEnv *env, SmFuncList *out, SmError *err)
 {
-	if (jn->n == jn->cap)
-	{
-		uint32_t	ncap = jn->cap ? jn->cap * 2 : 64;
-		size_t	   *s;
-		uint32_t   *l;
-		bool	   *e;
-
-		if (jn->cap >= (1u << 28))
-			return sm_fail(err, SM_E_LIMIT, "too many names");
-		s = sm_alloc(jn->env, (size_t) ncap * sizeof(size_t), err);
-		l = sm_alloc(jn->env, (size_t) ncap * sizeof(uint32_t), err);
-		e = sm_alloc(jn->env, (size_t) ncap * sizeof(bool), err);
-		if (s == NULL || l == NULL || e == NULL)
-		{
-			sm_free(jn->env, s);
-			sm_free(jn->env, l);
-			sm_free(jn->env, e);
-			return false;
-		}
-		if (jn->n)
-		{
-			memcpy(s, jn->start, jn->n * sizeof(size_t));
-			memcpy(l, jn->len, jn->n * sizeof(uint32_t));
-			memcpy(e, jn->escaped, jn->n * sizeof(bool));
-		}
-		sm_free(jn->env, jn->start);
-		sm_free(jn->env, jn->len);
-		sm_free(jn->env, jn->escaped);
-		jn->start = s;
-		jn->len = l;
-		jn->escaped = e;
-		jn->cap = ncap;
-	}
-	jn->start[jn->n] = start;
-	jn->len[jn->n] = len;
-	jn->escaped[jn->n] = escaped;
-	jn->n++;
-	return true;
-}
-
-static bool map_scopes(const char *json, size_t len, const SmEnv *env, int nesting,
-					   SmFuncList *out, bool *found, SmError *err);
-
-/* Read one section object of an index map and process its map. */
-static bool
-json_section(SmJson *js, const char *json, const SmEnv *env, int nesting, SmFuncList *out,
-			 bool *found, SmError *err)
-{
-	SmJsonTok	tk;
-	int64_t		line = 0,
-				col = 0;
-	size_t		map_start = 0,
-				map_end = 0;
-	uint32_t	first = out->count,
-				i;
-
-	for (;;)
-	{
-		tk = smj_next(js);
-		if (tk == SMJ_OBJ_END)
-			break;
-		if (tk != SMJ_KEY)
-			return false;
-		if (smj_key_is(js, "offset"))
-		{
-			tk = smj_next(js);
-			if (tk != SMJ_OBJ_BEGIN)
-			{
-				if (!smj_skip(js, tk))
-					return false;
-				continue;
-			}
-			for (;;)
-			{
-				bool		is_line;
-
-				tk = smj_next(js);
-				if (tk == SMJ_OBJ_END)
-					break;
-				if (tk != SMJ_KEY)
-					return false;
-				is_line = smj_key_is(js, "line");
-				if (!is_line && !smj_key_is(js, "column"))
-				{
-					if (!smj_skip(js, smj_next(js)))
-						return false;
-					continue;
-				}
-				tk = smj_next(js);
-				if (tk == SMJ_NUMBER)
-				{
-					int64_t		v;
-
-					if (smj_number_int(js, &v) && v >= 0 && v <= SM_MAX_COORD)
-						*(is_line ? &line : &col) = v;
-				}
-				else if (!smj_skip(js, tk))
-					return false;
-			}
-		}
-		else if (smj_key_is(js, "map"))
-		{
-			tk = smj_next(js);
-			if (tk == SMJ_OBJ_BEGIN)
-			{
-				map_start = js->tok_start;
-				if (!smj_skip(js, tk))
-					return false;
-				map_end = js->tok_start + 1;
-			}
-			else if (!smj_skip(js, tk))
-				return false;
-		}
-		else if (!smj_skip(js, smj_next(js)))
-			return false;
-	}
-	if (map_end > map_start &&
-		!map_scopes(json + map_start, map_end - map_start, env, nesting + 1, out, found, err))
-		return false;
-	for (i = first; i < out->count; i++)
-	{
-		SmFuncRange *r = &out->ranges[i];
-
-		if (!shift_pos(&r->start_line, &r->start_col, (uint32_t) line, (uint32_t) col) ||
-			!shift_pos(&r->end_line, &r->end_col, (uint32_t) line, (uint32_t) col))
-			return sm_fail(err, SM_E_LIMIT, "generated position out of range");
-	}
-	return true;
-}
-
-/* The scopes of one map object json[0..len) (recursing into index map sections). */
-static bool
-map_scopes(const char *json, size_t len, const SmEnv *env, int nesting, SmFuncList *out,
-		   bool *found, SmError *err)
-{
-	SmJson		js;
-	SmJsonTok	tk;
-	JsonNames	jn;
-	uint32_t	nsources = 0;
-	bool		have_scopes = false,
-				scopes_escaped = false,
-				ok = false;
-	size_t		scopes_start = 0,
-				scopes_len = 0;
-	char	   *scopes_buf = NULL;
+	const char *s = json + doc->scopes.off;
+	size_t		slen = doc->scopes.len;
+	char	   *buf = NULL;
+	DocNames	dn;
 	SmScopesField field;
+	bool		ok = false;
 
-	if (nesting > MAX_INDEX_NESTING)
-		return sm_fail(err, SM_E_LIMIT, "index maps nest deeper than %d", MAX_INDEX_NESTING);
-	memset(&jn, 0, sizeof(jn));
-	jn.json = json;
-	jn.env = env;
-	smb_init(&jn.scratch, env, err);
-	smj_init(&js, json, len, err);
-	js.what = "source map";
-	tk = smj_next(&js);
-	if (tk != SMJ_OBJ_BEGIN)
+	if (doc->scopes.escaped)
 	{
-		if (tk != SMJ_ERROR)
-			sm_fail(err, SM_E_SYNTAX, "source map is not a JSON object");
-		goto done;
+		buf = sm_alloc(env, slen + 1, err);
+		if (buf == NULL)
+			return false;
+		slen = smj_unescape(s, slen, buf);
+		s = buf;
 	}
-	for (;;)
+	dn.json = json;
+	dn.doc = doc;
+	smb_init(&dn.scratch, env, err);
+	if (sm_scopes_field_decode(s, slen, SM_NSPANS(doc->names), SM_NSPANS(doc->sources), env,
+							   &field, err))
 	{
-		tk = smj_next(&js);
-		if (tk == SMJ_OBJ_END)
-			break;
-		if (tk != SMJ_KEY)
-			goto done;
-		if (smj_key_is(&js, "scopes"))
-		{
-			tk = smj_next(&js);
-			if (tk == SMJ_STRING)
-			{
-				have_scopes = true;
-				scopes_start = js.tok_start;
-				scopes_len = js.tok_len;
-				scopes_escaped = js.tok_escaped;
-			}
-			else if (!smj_skip(&js, tk))
-				goto done;
-		}
-		else if (smj_key_is(&js, "names") || smj_key_is(&js, "sources"))
-		{
-			bool		names = smj_key_is(&js, "names");
-
-			tk = smj_next(&js);
-			if (tk != SMJ_ARR_BEGIN)
-			{
-				if (!smj_skip(&js, tk))
-					goto done;
-				continue;
-			}
-			for (;;)
-			{
-				tk = smj_next(&js);
-				if (tk == SMJ_ARR_END)
-					break;
-				if (tk == SMJ_ERROR)
-					goto done;
-				if (!names)
-					nsources++;
-				else if (tk == SMJ_STRING)
-				{
-					if (js.tok_len >= UINT32_MAX ||
-						!json_names_push(&jn, js.tok_start, (uint32_t) js.tok_len,
-										 js.tok_escaped, err))
-						goto done;
-				}
-				else if (!json_names_push(&jn, 0, UINT32_MAX, false, err))
-					goto done;
-				if (!smj_skip(&js, tk))
-					goto done;
-			}
-		}
-		else if (smj_key_is(&js, "sections"))
-		{
-			tk = smj_next(&js);
-			if (tk != SMJ_ARR_BEGIN)
-			{
-				if (!smj_skip(&js, tk))
-					goto done;
-				continue;
-			}
-			for (;;)
-			{
-				tk = smj_next(&js);
-				if (tk == SMJ_ARR_END)
-					break;
-				if (tk == SMJ_OBJ_BEGIN)
-				{
-					if (!json_section(&js, json, env, nesting, out, found, err))
-						goto done;
-				}
-				else if (!smj_skip(&js, tk))
-					goto done;
-			}
-		}
-		else if (!smj_skip(&js, smj_next(&js)))
-			goto done;
-	}
-	if (have_scopes)
-	{
-		const char *s = json + scopes_start;
-
-		*found = true;
-		if (scopes_escaped)
-		{
-			scopes_buf = sm_alloc(env, scopes_len + 1, err);
-			if (scopes_buf == NULL)
-				goto done;
-			scopes_len = smj_unescape(s, scopes_len, scopes_buf);
-			s = scopes_buf;
-		}
-		if (!sm_scopes_field_decode(s, scopes_len, jn.n, nsources, env, &field, err))
-			goto done;
-		ok = sm_scopes_field_names(&field, 0, 0, json_name, &jn, out, err);
+		ok = sm_scopes_field_names(&field, 0, 0, doc_name, &dn, out, err);
 		sm_scopes_field_free(&field);
 	}
-	else
-		ok = true;
-
-done:
-	sm_free(env, scopes_buf);
-	sm_free(env, jn.start);
-	sm_free(env, jn.len);
-	sm_free(env, jn.escaped);
-	smb_free(&jn.scratch);
+	smb_free(&dn.scratch);
+	sm_free(env, buf);
 	return ok;
 }
 
 bool
-sm_scopes_field_from_json(const char *json, size_t len, const SmEnv *env, SmFuncList *out,
-						  bool *found, SmError *err)
+sm_scopes_field_from_doc(const char *json, const SmDoc *doc, const SmEnv *env,
+						 SmFuncList *out, bool *found, SmError *err)
 {
-	*found = false;
-	return map_scopes(json, len, env, 0, out, found, err);
+	const SmSectionDoc *secs = (const SmSectionDoc *) doc->sections.data;
+	size_t		nsecs = doc->sections.len / sizeof(SmSectionDoc);
+
+	/* the sections' ranges first, in order, each shifted by its offset */
+	for (size_t i = 0; i < nsecs; i++)
+	{
+		uint32_t	first = out->count;
+
+		if (secs[i].map == NULL)
+			continue;
+		if (!sm_scopes_field_from_doc(json, secs[i].map, env, out, found, err))
+			return false;
+		for (uint32_t j = first; j < out->count; j++)
+		{
+			SmFuncRange *r = &out->ranges[j];
+
+			if (!shift_pos(&r->start_line, &r->start_col, secs[i].line, secs[i].col) ||
+				!shift_pos(&r->end_line, &r->end_col, secs[i].line, secs[i].col))
+				return sm_fail(err, SM_E_LIMIT, "generated position out of range");
+		}
+	}
+	/* then the map's own */
+	if (!doc->has_scopes)
+		return true;
+	*found = true;
+	return map_scopes(json, doc, env, out, err);
 }

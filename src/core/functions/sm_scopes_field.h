@@ -49,6 +49,7 @@
 
 #include "format/sm_map.h"
 #include "functions/sm_funclist.h"
+#include "json/sm_doc.h"
 
 /* Deepest nesting of original scopes or of generated ranges. */
 #define SM_SCOPES_MAX_DEPTH 1000
@@ -109,9 +110,6 @@ void		sm_scopes_field_free(SmScopesField *f);
 /* names[idx] as text (*out valid until the next call); false with *err on failure. */
 typedef bool (*SmNameFn) (void *ctx, uint32_t idx, SmStr *out, SmError *err);
 
-/* An SmNameFn over an open map (ctx is the SmMap *). */
-bool		sm_scopes_map_name(void *ctx, uint32_t idx, SmStr *out, SmError *err);
-
 /*
  * Append the named ranges of f to out (generated positions shifted by
  * line_off, and by col_off on line 0, as for an index map section).
@@ -121,11 +119,13 @@ bool		sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t 
 								  SmError *err);
 
 /*
- * All of it from a source map's JSON text (a regular map, or an index map
- * whose sections carry `scopes`): *found tells whether any `scopes` field
- * was present.  Names of ranges are appended to out.
+ * All of it for a parsed document (json/sm_doc.h) of the JSON text json:
+ * the `scopes` span of the map, or of each section's map of an index map
+ * (those ranges first, in section order, shifted by the section's offset,
+ * then the map's own).  *found is set when any map has a `scopes` string.
+ * Names of ranges are appended to out.
  */
-bool		sm_scopes_field_from_json(const char *json, size_t len, const SmEnv *env,
-									  SmFuncList *out, bool *found, SmError *err);
+bool		sm_scopes_field_from_doc(const char *json, const SmDoc *doc, const SmEnv *env,
+									 SmFuncList *out, bool *found, SmError *err);
 
 #endif							/* SM_SCOPES_FIELD_H */

@@ -882,7 +882,7 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 		size_t		with_len;
 
 		smb_init(&tab, env, err);
-		ok = sm_functions_from_doc(json, len, doc, env, &tab, err) &&
+		ok = sm_functions_from_doc(json, doc, env, &tab, err) &&
 			(tab.len == 0 ||
 			 sm_functions_attach(*out + prefix, *out_len - prefix, tab.data, tab.len, env, prefix,
 								 &with, &with_len, err));

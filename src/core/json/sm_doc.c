@@ -648,8 +648,16 @@ parse_map(Parser *p, SmDoc *doc)
 		}
 		else if (key_is(p, "scopes"))
 		{
+			/* a proposal still changing: any value is accepted, a string is kept */
+			SmJsonTok	v = smj_next(&p->js);
+
 			p->any_scopes = true;
-			if (!smj_skip(&p->js, smj_next(&p->js)))
+			if (v == SMJ_STRING)
+			{
+				doc->scopes = tok_span(p);
+				doc->has_scopes = true;
+			}
+			else if (!smj_skip(&p->js, v))
 				goto done;
 		}
 		else if (key_is(p, "sections"))

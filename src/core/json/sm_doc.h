@@ -42,10 +42,12 @@ struct SmDoc
 	bool		has_debug_id;
 	bool		has_sections;
 	bool		has_functions;	/* "x_sourcemap_functions" (top level only) */
+	bool		has_scopes;		/* a "scopes" string in this map (the last one given) */
 	bool		any_scopes;		/* a "scopes" member anywhere (set on the top map) */
 	SmSpan		file;
 	SmSpan		root;
 	SmSpan		mappings;
+	SmSpan		scopes;			/* ECMA-426 scopes proposal, decoded by sm_scopes_field */
 	SmBuf		sources;		/* SmSpan[] */
 	SmBuf		contents;		/* SmSpan[] */
 	SmBuf		names;			/* SmSpan[] */
