@@ -11,8 +11,10 @@ include $(CORE_DIR)/core.mk
 GLUE_SRCS   = $(sort $(wildcard src/pg/*.c))
 OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
-# sourcemap--0.1.0.sql and the step scripts are released as they are; the
-# current version's full script is built from them, so there is one source.
+# sourcemap.sql is the current version's full script, the one to read; it
+# is installed as sourcemap--$(EXTVERSION).sql.  sourcemap--0.1.0.sql and the
+# step scripts are released as they are, for upgrades (test/upgrade/run.sh
+# checks that an upgrade and a fresh install give the same objects).
 EXTVERSION  = 0.2.0
 DATA        = sourcemap--0.1.0.sql $(wildcard sourcemap--*--*.sql)
 DATA_built  = sourcemap--$(EXTVERSION).sql
@@ -31,8 +33,8 @@ include $(PGXS)
 # Every glue and core object depends on the headers it may include.
 $(OBJS): $(CORE_HDRS) $(wildcard src/pg/*.h)
 
-sourcemap--$(EXTVERSION).sql: sourcemap--0.1.0.sql sourcemap--0.1.0--0.2.0.sql
-	cat $^ > $@
+sourcemap--$(EXTVERSION).sql: sourcemap.sql
+	cp $< $@
 
 .PHONY: unittest
 unittest:
