@@ -713,29 +713,14 @@ ref_reverse(const SmMapping *segs, size_t n, uint32_t src, uint32_t line, bool h
 	return k;
 }
 
-/* Reverse lookups by scan and by index agree with each other and with the reference. */
+/* Reverse lookups agree with the reference. */
 static void
 exercise_reverse(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping *segs,
 				 size_t nsegs, bool have_all, const uint8_t *q, size_t qlen)
 {
 	SmError		err;
-	SmReverseIndex *ix;
 	SmGenPos   *want = NULL;
 
-	memset(&err, 0, sizeof(err));
-	ix = sm_reverse_index_build(m, &err);
-	if (ix == NULL)
-		check_call(e, strict, false, &err, "sm_reverse_index_build", 0);
-	else if (strict && have_all && !e->failed)
-	{
-		size_t		mapped = 0;
-
-		for (size_t i = 0; i < nsegs; i++)
-			mapped += segs[i].source != SM_NONE;
-		FZ_CHECK(sm_reverse_index_count(ix) == mapped,
-				 "the reverse index holds %zu entries for %zu mapped segments",
-				 sm_reverse_index_count(ix), mapped);
-	}
 	if (have_all && nsegs > 0)
 	{
 		want = malloc(nsegs * sizeof(SmGenPos));
@@ -750,12 +735,9 @@ exercise_reverse(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMa
 					line,
 					col;
 		bool		has_col = b0 & 2;
-		SmGenPos   *a = NULL,
-				   *b = NULL;
-		size_t		na = 0,
-					nb = 0;
-		bool		oka,
-					okb = false;
+		SmGenPos   *a = NULL;
+		size_t		na = 0;
+		bool		oka;
 
 		if (nsegs > 0 && (b0 & 1))
 		{
@@ -778,22 +760,8 @@ exercise_reverse(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMa
 					 "sm_generated_positions accepted source %u of %u", src, info->sources);
 		else if (!oka)
 			check_call(e, strict, false, &err, "sm_generated_positions", src);
-		if (ix)
-		{
-			memset(&err, 0, sizeof(err));
-			okb = sm_reverse_index_lookup(ix, src, line, has_col, col, &b, &nb, &err);
-			if (src >= info->sources)
-				FZ_CHECK(!okb && err.code == SM_E_ARGUMENT,
-						 "sm_reverse_index_lookup accepted source %u of %u", src, info->sources);
-			else if (!okb)
-				check_call(e, strict, false, &err, "sm_reverse_index_lookup", src);
-		}
 		for (size_t i = 0; oka && i + 1 < na; i++)
 			FZ_CHECK(cmp_genpos(&a[i], &a[i + 1]) <= 0, "sm_generated_positions: results not sorted");
-		if (strict && !e->failed && oka && okb)
-			FZ_CHECK(na == nb && (na == 0 || memcmp(a, b, na * sizeof(SmGenPos)) == 0),
-					 "reverse lookup (%u, %u, %s%u): the scan gives %zu positions, the index %zu",
-					 src, line, has_col ? "" : "no column ", col, na, nb);
 		if (strict && !e->failed && oka && want)
 		{
 			size_t		nw = ref_reverse(segs, nsegs, src, line, has_col, col, want);
@@ -804,10 +772,8 @@ exercise_reverse(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMa
 					 line, has_col ? "" : "no column ", col, na, nw);
 		}
 		sm_free(&e->env, a);
-		sm_free(&e->env, b);
 	}
 	free(want);
-	sm_reverse_index_free(ix);
 }
 
 void

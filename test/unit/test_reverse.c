@@ -6,8 +6,8 @@
  * same line; without a column the whole line, else the next line that
  * has mappings.  Checked here on a hand-made map with every case spelled
  * out, on an index map, and on many random maps against a brute-force
- * answer computed here from the segment list; the one-scan function and
- * the sorted index must agree with it and with each other.  Maps are
+ * answer computed here from the segment list, which the scan must agree
+ * with.  Maps are
  * built with sm_build from JSON whose "mappings" this test encodes.
  */
 #include <stdio.h>
@@ -183,38 +183,25 @@ show_positions(const SmGenPos *p, size_t n)
 	return n ? b : "(none)";
 }
 
-/* Ask the scan and the index; both must give want[0..nwant). */
+/* Ask the scan; it must give want[0..nwant). */
 static bool
-expect_both(const char *what, SmMap *m, const SmReverseIndex *ix, uint32_t src, uint32_t line,
-			bool has_col, uint32_t col, const SmGenPos *want, size_t nwant)
+expect(const char *what, SmMap *m, uint32_t src, uint32_t line, bool has_col, uint32_t col,
+	   const SmGenPos *want, size_t nwant)
 {
 	SmGenPos   *got = NULL;
 	size_t		n = 0;
 	SmError		err = {0};
 	bool		ok = true;
-	int			pass;
 
-	for (pass = 0; pass < 2; pass++)
-	{
-		bool		called = pass == 0
-			? sm_generated_positions(m, src, line, has_col, col, &got, &n, &err)
-			: sm_reverse_index_lookup(ix, src, line, has_col, col, &got, &n, &err);
-		const char *how = pass == 0 ? "scan" : "index";
-
-		if (!tu_check(&counts, called, "%s (%s): %s", what, how, err.msg))
-		{
-			ok = false;
-			continue;
-		}
-		if (!tu_check(&counts, n == nwant && (n == 0 || memcmp(got, want, n * sizeof(SmGenPos)) == 0),
-					  "%s (%s) src %u line %u col %s%u: got %s, expected %s", what, how, src, line,
-					  has_col ? "" : "none/", col, show_positions(got, n),
-					  show_positions(want, nwant)))
-			ok = false;
-		tu_check(&counts, (n == 0) == (got == NULL), "%s (%s): NULL iff empty", what, how);
-		sm_free(&sm_malloc_env, got);
-		got = NULL;
-	}
+	if (!tu_check(&counts, sm_generated_positions(m, src, line, has_col, col, &got, &n, &err),
+				  "%s: %s", what, err.msg))
+		return false;
+	if (!tu_check(&counts, n == nwant && (n == 0 || memcmp(got, want, n * sizeof(SmGenPos)) == 0),
+				  "%s src %u line %u col %s%u: got %s, expected %s", what, src, line,
+				  has_col ? "" : "none/", col, show_positions(got, n), show_positions(want, nwant)))
+		ok = false;
+	tu_check(&counts, (n == 0) == (got == NULL), "%s: NULL iff empty", what);
+	sm_free(&sm_malloc_env, got);
 	return ok;
 }
 
@@ -222,11 +209,11 @@ expect_both(const char *what, SmMap *m, const SmReverseIndex *ix, uint32_t src, 
 #define EXPECT(what, src, line, has_col, col, ...) \
 	do { \
 		static const SmGenPos want_[] = {__VA_ARGS__}; \
-		expect_both(what, tm.map, ix, src, line, has_col, col, want_, \
+		expect(what, tm.map, src, line, has_col, col, want_, \
 					sizeof(want_) / sizeof(want_[0])); \
 	} while (0)
 #define EXPECT_NONE(what, src, line, has_col, col) \
-	expect_both(what, tm.map, ix, src, line, has_col, col, NULL, 0)
+	expect(what, tm.map, src, line, has_col, col, NULL, 0)
 
 /* A hand-made map with every case of the semantics spelled out. */
 static void
@@ -239,21 +226,10 @@ test_cases(void)
 		{3, 4, 0, 0, 6}, {3, 4, 0, 0, 4},
 	};
 	TuMap		tm;
-	SmReverseIndex *ix;
 	SmError		err = {0};
 
 	if (!build(segs, sizeof(segs) / sizeof(segs[0]), 2, &tm))
 		return;
-	ix = sm_reverse_index_build(tm.map, &err);
-	if (!tu_check(&counts, ix != NULL, "index: %s", err.msg))
-	{
-		tu_map_free(&tm);
-		return;
-	}
-	tu_check(&counts, sm_reverse_index_count(ix) == 11, "index holds %zu mapped segments",
-			 sm_reverse_index_count(ix));
-	tu_check(&counts, sm_reverse_index_bytes(ix) >= 11 * 20, "index bytes %zu",
-			 sm_reverse_index_bytes(ix));
 
 	/* with a column: exact, else the next greater column, on that line only */
 	EXPECT("exact col 0", 0, 0, true, 0, P(0, 0, 0, 0), P(2, 9, 0, 0));
@@ -295,11 +271,10 @@ test_cases(void)
 				 err.code == SM_E_ARGUMENT && got == NULL && n == 0,
 				 "scan: source 2 of 2: %s", err.msg);
 		err.code = SM_OK;
-		tu_check(&counts, !sm_reverse_index_lookup(ix, SM_NONE, 0, false, 0, &got, &n, &err) &&
+		tu_check(&counts, !sm_generated_positions(tm.map, SM_NONE, 0, false, 0, &got, &n, &err) &&
 				 err.code == SM_E_ARGUMENT && strstr(err.msg, "out of range") != NULL,
-				 "index: source SM_NONE: %s", err.msg);
+				 "scan: source SM_NONE: %s", err.msg);
 	}
-	sm_reverse_index_free(ix);
 	tu_map_free(&tm);
 }
 
@@ -309,30 +284,16 @@ test_empty(void)
 {
 	static const Seg only_unmapped[] = {{0, 0, -1, 0, 0}, {1, 3, -1, 0, 0}};
 	TuMap		tm;
-	SmReverseIndex *ix;
-	SmError		err = {0};
 
 	if (build(NULL, 0, 1, &tm))
 	{
-		ix = sm_reverse_index_build(tm.map, &err);
-		if (tu_check(&counts, ix != NULL, "empty index: %s", err.msg))
-		{
-			tu_check(&counts, sm_reverse_index_count(ix) == 0, "empty index count");
-			EXPECT_NONE("empty map", 0, 0, false, 0);
-			EXPECT_NONE("empty map col", 0, 0, true, 0);
-			sm_reverse_index_free(ix);
-		}
+		EXPECT_NONE("empty map", 0, 0, false, 0);
+		EXPECT_NONE("empty map col", 0, 0, true, 0);
 		tu_map_free(&tm);
 	}
 	if (build(only_unmapped, 2, 1, &tm))
 	{
-		ix = sm_reverse_index_build(tm.map, &err);
-		if (tu_check(&counts, ix != NULL, "unmapped index: %s", err.msg))
-		{
-			tu_check(&counts, sm_reverse_index_count(ix) == 0, "1-field segments are not indexed");
-			EXPECT_NONE("only 1-field segments", 0, 0, false, 0);
-			sm_reverse_index_free(ix);
-		}
+		EXPECT_NONE("only 1-field segments", 0, 0, false, 0);
 		tu_map_free(&tm);
 	}
 }
@@ -348,26 +309,20 @@ test_index_map(void)
 		"{\"offset\":{\"line\":10,\"column\":5},\"map\":{\"version\":3,\"sources\":[\"b.js\"],"
 		"\"names\":[],\"mappings\":\"AAAA;EACA\"}}]}";
 	TuMap		tm;
-	SmReverseIndex *ix;
 	SmError		err = {0};
 
 	if (!tu_check(&counts, tu_map_build(json, strlen(json), &tm, &err), "index map: %s", err.msg))
 		return;
-	ix = sm_reverse_index_build(tm.map, &err);
-	if (tu_check(&counts, ix != NULL, "index map index: %s", err.msg))
-	{
-		/* section 1 (a.js, source 0) at (0,0); section 2 (b.js, source 1) at (10,5) */
-		EXPECT("index map a.js line 0 col 0", 0, 0, true, 0, P(0, 0, 0, 0));
-		EXPECT("index map a.js line 0 col 3", 0, 0, true, 3, P(0, 4, 0, 4));
-		EXPECT_NONE("index map a.js line 1", 0, 1, false, 0);
-		EXPECT("index map b.js line 0 col 0", 1, 0, true, 0, P(10, 5, 0, 0));
-		EXPECT("index map b.js line 1", 1, 1, false, 0, P(11, 2, 1, 0));
-		sm_reverse_index_free(ix);
-	}
+	/* section 1 (a.js, source 0) at (0,0); section 2 (b.js, source 1) at (10,5) */
+	EXPECT("index map a.js line 0 col 0", 0, 0, true, 0, P(0, 0, 0, 0));
+	EXPECT("index map a.js line 0 col 3", 0, 0, true, 3, P(0, 4, 0, 4));
+	EXPECT_NONE("index map a.js line 1", 0, 1, false, 0);
+	EXPECT("index map b.js line 0 col 0", 1, 0, true, 0, P(10, 5, 0, 0));
+	EXPECT("index map b.js line 1", 1, 1, false, 0, P(11, 2, 1, 0));
 	tu_map_free(&tm);
 }
 
-/* Random maps: scan, index and brute force agree on every question. */
+/* Random maps: the scan and brute force agree on every question. */
 static void
 test_random(void)
 {
@@ -385,7 +340,6 @@ test_random(void)
 		uint32_t	lines = 1 + NEXT() % 15;
 		uint32_t	l;
 		TuMap		tm;
-		SmReverseIndex *ix;
 		SmError		err = {0};
 		int			q;
 
@@ -410,12 +364,6 @@ test_random(void)
 		}
 		if (!build(segs, n, 3, &tm))
 			continue;
-		ix = sm_reverse_index_build(tm.map, &err);
-		if (!tu_check(&counts, ix != NULL, "random index: %s", err.msg))
-		{
-			tu_map_free(&tm);
-			continue;
-		}
 		for (q = 0; q < 200; q++)
 		{
 			int			src = (int) (NEXT() % 3);
@@ -424,31 +372,22 @@ test_random(void)
 			uint32_t	col = NEXT() % 10;
 			size_t		nwant;
 			SmGenPos   *want = brute(segs, n, src, line, has_col, col, &nwant);
-			SmGenPos   *g1 = NULL,
-					   *g2 = NULL;
-			size_t		n1 = 0,
-						n2 = 0;
-			bool		ok1,
-						ok2;
+			SmGenPos   *g1 = NULL;
+			size_t		n1 = 0;
+			bool		ok1;
 
 			asked++;
 			nonempty += nwant > 0;
 			ok1 = sm_generated_positions(tm.map, (uint32_t) src, line, has_col, col, &g1, &n1, &err);
-			ok2 = sm_reverse_index_lookup(ix, (uint32_t) src, line, has_col, col, &g2, &n2, &err);
-			if (!ok1 || !ok2 || n1 != nwant || n2 != nwant ||
-				(nwant && (memcmp(g1, want, nwant * sizeof(SmGenPos)) != 0 ||
-						   memcmp(g2, want, nwant * sizeof(SmGenPos)) != 0)))
+			if (!ok1 || n1 != nwant || (nwant && memcmp(g1, want, nwant * sizeof(SmGenPos)) != 0))
 			{
 				/* show the first few in detail */
 				if (bad++ < 5)
-					expect_both("random", tm.map, ix, (uint32_t) src, line, has_col, col, want,
-								nwant);
+					expect("random", tm.map, (uint32_t) src, line, has_col, col, want, nwant);
 			}
 			sm_free(&sm_malloc_env, g1);
-			sm_free(&sm_malloc_env, g2);
 			free(want);
 		}
-		sm_reverse_index_free(ix);
 		tu_map_free(&tm);
 	}
 #undef NEXT
@@ -468,7 +407,7 @@ count_interrupt(void *ctx)
 	interrupts++;
 }
 
-/* A map of 300,000 segments: the index build polls interrupts. */
+/* A map of 300,000 segments: the scan polls interrupts. */
 static void
 test_large(void)
 {
@@ -480,7 +419,6 @@ test_large(void)
 	SmError		err = {0};
 	SmEnv		env = sm_malloc_env;
 	SmMap	   *m;
-	SmReverseIndex *ix;
 	size_t		i;
 
 	for (i = 0; i < n; i++)
@@ -503,29 +441,18 @@ test_large(void)
 	m = sm_open_buffer(&env, data, len, &err);
 	if (tu_check(&counts, m != NULL, "large open: %s", err.msg))
 	{
-		interrupts = 0;
-		ix = sm_reverse_index_build(m, &err);
-		if (tu_check(&counts, ix != NULL, "large index: %s", err.msg))
-		{
-			size_t		nwant;
-			SmGenPos   *want = brute(segs, n, 0, 1234, true, 5, &nwant);
-			SmGenPos   *got = NULL;
-			size_t		ngot = 0;
+		size_t		nwant;
+		SmGenPos   *want = brute(segs, n, 0, 1234, true, 5, &nwant);
+		SmGenPos   *got = NULL;
+		size_t		ngot = 0;
 
-			tu_check(&counts, interrupts >= 10, "large: %ld interrupt polls", interrupts);
-			tu_check(&counts, sm_reverse_index_lookup(ix, 0, 1234, true, 5, &got, &ngot, &err) &&
-					 ngot == nwant && nwant > 0 &&
-					 memcmp(got, want, nwant * sizeof(SmGenPos)) == 0,
-					 "large lookup: %zu results, expected %zu", ngot, nwant);
-			sm_free(&env, got);
-			interrupts = 0;
-			tu_check(&counts, sm_generated_positions(m, 0, 1234, true, 5, &got, &ngot, &err) &&
-					 ngot == nwant, "large scan: %zu results", ngot);
-			tu_check(&counts, interrupts >= 4, "large scan: %ld interrupt polls", interrupts);
-			sm_free(&env, got);
-			free(want);
-			sm_reverse_index_free(ix);
-		}
+		interrupts = 0;
+		tu_check(&counts, sm_generated_positions(m, 0, 1234, true, 5, &got, &ngot, &err) &&
+				 ngot == nwant && nwant > 0 && memcmp(got, want, nwant * sizeof(SmGenPos)) == 0,
+				 "large scan: %zu results, expected %zu", ngot, nwant);
+		tu_check(&counts, interrupts >= 4, "large scan: %ld interrupt polls", interrupts);
+		sm_free(&env, got);
+		free(want);
 		sm_close(m);
 	}
 	sm_free(&sm_malloc_env, data);

@@ -23,10 +23,7 @@
  *   original line and column.
  *
  * sm_generated_positions() scans the map's segments once, which is right
- * for one question.  For many questions on one map, build an
- * SmReverseIndex once: a sorted array of (source, original line, original
- * column, generated line, generated column), 20 bytes a segment, answered
- * by binary search.
+ * for one question (the SQL function answers one per call).
  */
 #ifndef SM_REVERSE_H
 #define SM_REVERSE_H
@@ -48,21 +45,5 @@ typedef struct SmGenPos
  */
 bool		sm_generated_positions(SmMap *m, uint32_t source, uint32_t line, bool has_col,
 								   uint32_t col, SmGenPos **out, size_t *n, SmError *err);
-
-typedef struct SmReverseIndex SmReverseIndex;
-
-/* Sort every mapped segment by original position (allocated from the map's env). */
-SmReverseIndex *sm_reverse_index_build(SmMap *m, SmError *err);
-
-/* The same answer as sm_generated_positions, from the index. */
-bool		sm_reverse_index_lookup(const SmReverseIndex *ix, uint32_t source, uint32_t line,
-									bool has_col, uint32_t col, SmGenPos **out, size_t *n,
-									SmError *err);
-
-/* Number of entries (mapped segments) and bytes held. */
-size_t		sm_reverse_index_count(const SmReverseIndex *ix);
-size_t		sm_reverse_index_bytes(const SmReverseIndex *ix);
-
-void		sm_reverse_index_free(SmReverseIndex *ix);
 
 #endif							/* SM_REVERSE_H */
