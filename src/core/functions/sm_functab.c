@@ -42,43 +42,12 @@ pos_lt(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 	return l1 < l2 || (l1 == l2 && c1 < c2);
 }
 
-/* Stable merge sort of the index array idx (n entries) by range_before, using tmp. */
-static void
-sort_indexes(const SmFuncRange *r, uint32_t *idx, uint32_t *tmp, uint32_t n)
-{
-	uint32_t	width;
-	uint32_t   *src = idx,
-			   *dst = tmp;
-
-	for (width = 1; width < n; width = (width > UINT32_MAX / 2) ? n : width * 2)
-	{
-		uint32_t	lo;
-
-		for (lo = 0; lo < n; lo = (n - lo > 2 * width) ? lo + 2 * width : n)
-		{
-			uint32_t	mid = (n - lo > width) ? lo + width : n;
-			uint32_t	hi = (n - mid > width) ? mid + width : n;
-			uint32_t	i = lo,
-						j = mid,
-						k = lo;
-
-			while (i < mid && j < hi)
-				dst[k++] = range_before(&r[src[j]], &r[src[i]]) ? src[j++] : src[i++];
-			while (i < mid)
-				dst[k++] = src[i++];
-			while (j < hi)
-				dst[k++] = src[j++];
-		}
-		{
-			uint32_t   *x = src;
-
-			src = dst;
-			dst = x;
-		}
-	}
-	if (src != idx)
-		memcpy(idx, src, (size_t) n * sizeof(uint32_t));
-}
+/* Sort range indexes by range_before (stably: of equal ranges, list order). */
+#define SM_SORT_NAME sort_indexes
+#define SM_SORT_TYPE uint32_t
+#define SM_SORT_BEFORE(a, b) range_before(&r[*(a)], &r[*(b)])
+#define SM_SORT_CTX const SmFuncRange *r
+#include "base/sm_sort_template.h"
 
 /*
  * Add a breakpoint: a later one at the same position replaces the earlier,
@@ -150,7 +119,7 @@ flatten(const SmFuncList *list, Breaks *bs, SmError *err)
 		if (pos_lt(r->start_line, r->start_col, r->end_line, r->end_col))
 			idx[n++] = i;
 	}
-	sort_indexes(list->ranges, idx, tmp, n);
+	sort_indexes(idx, tmp, n, list->ranges);
 	for (i = 0; i < n && ok; i++)
 	{
 		const SmFuncRange *r = &list->ranges[idx[i]];

@@ -2161,45 +2161,11 @@ pos_lt(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 	return l1 < l2 || (l1 == l2 && c1 < c2);
 }
 
-/* Stable bottom-up merge sort of n scopes using tmp (n entries). */
-static void
-sort_scopes(SmJsScope *a, SmJsScope *tmp, uint32_t n)
-{
-	uint32_t	width;
-	SmJsScope  *src = a,
-			   *dst = tmp;
-
-	for (width = 1; width < n; width *= 2)
-	{
-		uint32_t	lo;
-
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			uint32_t	mid = (lo + width < n) ? lo + width : n;
-			uint32_t	hi = (lo + 2 * width < n) ? lo + 2 * width : n;
-			uint32_t	i = lo,
-						j = mid,
-						k = lo;
-
-			while (i < mid && j < hi)
-				dst[k++] = scope_before(&src[j], &src[i]) ? src[j++] : src[i++];
-			while (i < mid)
-				dst[k++] = src[i++];
-			while (j < hi)
-				dst[k++] = src[j++];
-		}
-		{
-			SmJsScope  *x = src;
-
-			src = dst;
-			dst = x;
-		}
-		if (width > UINT32_MAX / 4)
-			break;
-	}
-	if (src != a)
-		memcpy(a, src, (size_t) n * sizeof(SmJsScope));
-}
+/* Sort scopes by scope_before (stably: of equal ones, discovery order). */
+#define SM_SORT_NAME sort_scopes
+#define SM_SORT_TYPE SmJsScope
+#define SM_SORT_BEFORE(a, b) scope_before(a, b)
+#include "base/sm_sort_template.h"
 
 /*
  * Drop incomplete and empty scopes, sort, and link parents (clipping a

@@ -248,31 +248,11 @@ add_ignore(Builder *b, const SmDoc *doc, uint32_t base)
 
 /* ---- mappings ------------------------------------------------------ */
 
-/* Stable merge sort of a line's segments by generated column. */
-static void
-sort_line(SmMapping *v, SmMapping *tmp, size_t n)
-{
-	size_t		mid;
-
-	if (n < 2)
-		return;
-	mid = n / 2;
-	sort_line(v, tmp, mid);
-	sort_line(v + mid, tmp, n - mid);
-	if (v[mid - 1].gen_col <= v[mid].gen_col)
-		return;
-	memcpy(tmp, v, mid * sizeof(SmMapping));
-	{
-		size_t		i = 0,
-					j = mid,
-					k = 0;
-
-		while (i < mid && j < n)
-			v[k++] = (v[j].gen_col < tmp[i].gen_col) ? v[j++] : tmp[i++];
-		while (i < mid)
-			v[k++] = tmp[i++];
-	}
-}
+/* Sort a line's segments by generated column (stably: of equal ones, map order). */
+#define SM_SORT_NAME sort_line
+#define SM_SORT_TYPE SmMapping
+#define SM_SORT_BEFORE(a, b) ((a)->gen_col < (b)->gen_col)
+#include "base/sm_sort_template.h"
 
 /* Emit the buffered (unsorted) segments of one generated line, sorted. */
 static bool
@@ -282,7 +262,7 @@ flush_sorted_line(Builder *b)
 	size_t		n = b->line.len / sizeof(SmMapping);
 
 	b->sort_tmp.len = 0;
-	if (!smb_reserve(&b->sort_tmp, (n / 2 + 1) * sizeof(SmMapping)))
+	if (!smb_reserve(&b->sort_tmp, n * sizeof(SmMapping)))
 		return false;
 	sort_line(v, (SmMapping *) b->sort_tmp.data, n);
 	for (size_t i = 0; i < n; i++)
