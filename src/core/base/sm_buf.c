@@ -88,6 +88,37 @@ z_free(voidpf opaque, voidpf p)
 }
 
 void
+smz_use_env(void *zstream, const SmEnv *env)
+{
+	z_stream   *s = zstream;
+
+	s->zalloc = z_alloc;
+	s->zfree = z_free;
+	s->opaque = (voidpf) env;
+}
+
+SmErrCode
+sm_grow_array(const SmEnv *env, void **arr, uint32_t *cap, uint32_t used, size_t elem,
+			  uint32_t first_cap, uint32_t max_cap)
+{
+	uint32_t	ncap;
+	void	   *p;
+
+	if (used < *cap)
+		return SM_OK;
+	if (*cap >= max_cap)
+		return SM_E_LIMIT;
+	ncap = *cap ? *cap * 2 : first_cap;
+	p = *arr ? env->realloc(env->ctx, *arr, (size_t) ncap * elem)
+		: env->alloc(env->ctx, (size_t) ncap * elem);
+	if (p == NULL)
+		return SM_E_NOMEM;
+	*arr = p;
+	*cap = ncap;
+	return SM_OK;
+}
+
+void
 smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits)
 {
 	z->stream = NULL;
@@ -126,9 +157,7 @@ smz_ready(SmZ *z, SmError *err)
 		if (s == NULL)
 			return false;
 		memset(s, 0, sizeof(*s));
-		s->zalloc = z_alloc;
-		s->zfree = z_free;
-		s->opaque = (voidpf) z->env;
+		smz_use_env(s, z->env);
 		if (z->deflating)
 			rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
 							  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);

@@ -139,6 +139,12 @@ sm_read_uvarint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
 	return false;
 }
 
+/*
+ * Route the allocations of a z_stream (passed as void *, so that this
+ * header needs no zlib.h) to env: the one place that sets zlib's hooks.
+ */
+void		smz_use_env(void *zstream, const SmEnv *env);
+
 /* A reusable zlib stream that allocates through the host. */
 typedef struct SmZ
 {
@@ -166,6 +172,15 @@ bool		smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 /* Inflate src into exactly rawlen bytes at dst, consuming all of src. */
 bool		smz_inflate(SmZ *z, const uint8_t *src, size_t srclen, uint8_t *dst,
 						size_t rawlen, SmError *err);
+
+/*
+ * Make room for one more element in an array of elem-byte items, *cap
+ * allocated and used of them taken: when full, *cap doubles (first_cap the
+ * first time) unless it has reached max_cap.  Returns SM_OK, SM_E_LIMIT or
+ * SM_E_NOMEM without recording an error: the caller says what overflowed.
+ */
+SmErrCode	sm_grow_array(const SmEnv *env, void **arr, uint32_t *cap, uint32_t used, size_t elem,
+						  uint32_t first_cap, uint32_t max_cap);
 
 /* Strict UTF-8 without NUL bytes (what a PostgreSQL text can hold). */
 bool		sm_text_valid(const uint8_t *s, size_t n);

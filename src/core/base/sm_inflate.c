@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/sm_buf.h"
 #include "base/sm_inflate.h"
 
 /* One inflate() call handles at most this much, so interrupts are polled. */
@@ -38,24 +39,6 @@ sm_compression_name(SmCompression kind)
 			break;
 	}
 	return "raw";
-}
-
-/* zlib's allocation hook, routed to the host allocator. */
-static voidpf
-inflate_zalloc(voidpf opaque, uInt items, uInt size)
-{
-	const SmEnv *env = opaque;
-
-	return env->alloc(env->ctx, (size_t) items * size);
-}
-
-/* zlib's release hook, routed to the host allocator. */
-static void
-inflate_zfree(voidpf opaque, voidpf p)
-{
-	const SmEnv *env = opaque;
-
-	env->free(env->ctx, p);
 }
 
 /* Work state of one sm_inflate_doc call. */
@@ -227,9 +210,7 @@ sm_inflate_doc(const uint8_t *data, size_t len, SmCompression kind, size_t max_o
 	st.kind = kind;
 	st.max_out = max_out;
 	st.prefix = prefix;
-	st.zs.zalloc = inflate_zalloc;
-	st.zs.zfree = inflate_zfree;
-	st.zs.opaque = (voidpf) env;
+	smz_use_env(&st.zs, env);
 	/* windowBits 15 with +16 reads a gzip wrapper, without it a zlib one */
 	if (inflateInit2(&st.zs, kind == SM_COMP_GZIP ? 15 + 16 : 15) != Z_OK)
 		return sm_fail(err, SM_E_NOMEM, "could not initialise zlib");

@@ -43,20 +43,13 @@ sm_func_list_add(SmFuncList *list, uint32_t start_line, uint32_t start_col,
 {
 	SmFuncRange *r;
 
-	if (list->count == list->cap)
 	{
-		uint32_t	ncap = list->cap ? list->cap * 2 : 64;
-		void	   *p;
+		SmErrCode	c = sm_grow_array(list->env, (void **) &list->ranges, &list->cap, list->count,
+									  sizeof(SmFuncRange), 64, 1u << 30);
 
-		if (list->cap >= (1u << 30))
-			return sm_fail(list->err, SM_E_LIMIT, "too many function scopes");
-		p = list->ranges ? list->env->realloc(list->env->ctx, list->ranges,
-											  (size_t) ncap * sizeof(SmFuncRange))
-			: list->env->alloc(list->env->ctx, (size_t) ncap * sizeof(SmFuncRange));
-		if (p == NULL)
-			return sm_fail(list->err, SM_E_NOMEM, "out of memory collecting function scopes");
-		list->ranges = p;
-		list->cap = ncap;
+		if (c != SM_OK)
+			return sm_fail(list->err, c, c == SM_E_LIMIT ? "too many function scopes"
+						   : "out of memory collecting function scopes");
 	}
 	if (!anonymous)
 	{

@@ -69,19 +69,13 @@ add_break(Breaks *bs, const SmEnv *env, SmError *err, uint32_t line, uint32_t co
 	}
 	if ((last && last->ref == ref) || (!last && ref == SM_FUNCTAB_NONE))
 		return true;
-	if (bs->n == bs->cap)
 	{
-		uint32_t	ncap = bs->cap ? bs->cap * 2 : 64;
-		void	   *p;
+		SmErrCode	c = sm_grow_array(env, (void **) &bs->b, &bs->cap, bs->n, sizeof(Break), 64,
+									  1u << 30);
 
-		if (bs->cap >= (1u << 30))
-			return sm_fail(err, SM_E_LIMIT, "function table has too many entries");
-		p = bs->b ? env->realloc(env->ctx, bs->b, (size_t) ncap * sizeof(Break))
-			: env->alloc(env->ctx, (size_t) ncap * sizeof(Break));
-		if (p == NULL)
-			return sm_fail(err, SM_E_NOMEM, "out of memory encoding the function table");
-		bs->b = p;
-		bs->cap = ncap;
+		if (c != SM_OK)
+			return sm_fail(err, c, c == SM_E_LIMIT ? "function table has too many entries"
+						   : "out of memory encoding the function table");
 	}
 	bs->b[bs->n].line = line;
 	bs->b[bs->n].col = col;

@@ -334,20 +334,11 @@ typedef struct St
 static bool
 grow(St *st, void **arr, uint32_t *cap, uint32_t used, size_t elem)
 {
-	uint32_t	ncap;
-	void	   *p;
+	SmErrCode	c = sm_grow_array(st->env, arr, cap, used, elem, 64, UINT32_MAX / 2);
 
-	if (used < *cap)
-		return true;
-	if (*cap >= UINT32_MAX / 2)
-		return sm_fail(st->err, SM_E_LIMIT, "JavaScript scan: too many items");
-	ncap = *cap ? *cap * 2 : 64;
-	p = *arr ? st->env->realloc(st->env->ctx, *arr, (size_t) ncap * elem)
-		: st->env->alloc(st->env->ctx, (size_t) ncap * elem);
-	if (p == NULL)
-		return sm_fail(st->err, SM_E_NOMEM, "out of memory scanning JavaScript");
-	*arr = p;
-	*cap = ncap;
+	if (c != SM_OK)
+		return sm_fail(st->err, c, c == SM_E_LIMIT ? "JavaScript scan: too many items"
+					   : "out of memory scanning JavaScript");
 	return true;
 }
 

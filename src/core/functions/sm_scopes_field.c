@@ -131,20 +131,11 @@ skip_rest(Dec *d)
 static bool
 dec_grow(Dec *d, void **arr, uint32_t *cap, uint32_t used, size_t elem)
 {
-	uint32_t	ncap;
-	void	   *p;
+	SmErrCode	c = sm_grow_array(d->env, arr, cap, used, elem, 16, 1u << 28);
 
-	if (used < *cap)
-		return true;
-	if (*cap >= (1u << 28))
-		return sm_fail(d->err, SM_E_LIMIT, "\"scopes\" has too many items");
-	ncap = *cap ? *cap * 2 : 16;
-	p = *arr ? d->env->realloc(d->env->ctx, *arr, (size_t) ncap * elem)
-		: d->env->alloc(d->env->ctx, (size_t) ncap * elem);
-	if (p == NULL)
-		return sm_fail(d->err, SM_E_NOMEM, "out of memory decoding \"scopes\"");
-	*arr = p;
-	*cap = ncap;
+	if (c != SM_OK)
+		return sm_fail(d->err, c, c == SM_E_LIMIT ? "\"scopes\" has too many items"
+					   : "out of memory decoding \"scopes\"");
 	return true;
 }
 
