@@ -1,13 +1,6 @@
 /*
- * sm_jsscan.c -- the JavaScript scope scanner described in sm_jsscan.h.
- *
- * Two layers.  The lexer turns bytes into tokens (identifiers, numbers,
- * strings, template pieces, regular expressions, punctuators), skipping
- * whitespace and comments and keeping the generated position (line,
- * UTF-16 column) of every token.  Whether a `/` starts a regular
- * expression is decided from the previous token, as the language grammar
- * implies: after an operand (identifier, literal, `)`, `]`, the `}` of an
- * expression) it divides, elsewhere it starts a literal.
+ * sm_jsscan.c -- the JavaScript scope scanner described in sm_jsscan.h,
+ * over the tokens of the lexer (sm_jslex.c).
  *
  * The scanner keeps a stack of open brackets (frames).  Each frame knows
  * what it is (block, function body, object literal, class body,
@@ -28,170 +21,8 @@
  */
 #include <string.h>
 
+#include "functions/sm_jslex.h"
 #include "functions/sm_jsscan.h"
-
-/* ---- tokens ---------------------------------------------------------- */
-
-typedef enum TokType
-{
-	T_EOF = 0,
-	T_IDENT,
-	T_PRIVATE,					/* #name */
-	T_NUM,
-	T_STRING,
-	T_TEMPLATE,					/* whole template, or its tail after the last `}` */
-	T_TEMPLATE_HEAD,			/* template text up to and including `${` */
-	T_REGEX,
-	T_PUNCT
-} TokType;
-
-typedef enum Punct
-{
-	P_NONE = 0,
-	P_LBRACE,
-	P_RBRACE,
-	P_LPAREN,
-	P_RPAREN,
-	P_LBRACK,
-	P_RBRACK,
-	P_SEMI,
-	P_COMMA,
-	P_DOT,
-	P_QDOT,						/* ?. */
-	P_QUESTION,
-	P_COLON,
-	P_ASSIGN,					/* = */
-	P_LOGASSIGN,				/* &&= ||= ??= */
-	P_ARROW,					/* => */
-	P_ELLIPSIS,
-	P_STAR,
-	P_INCDEC,					/* ++ -- */
-	P_LT,
-	P_GT,						/* > */
-	P_SHR,						/* >> */
-	P_USHR,						/* >>> */
-	P_AT,
-	P_BANG,
-	P_TILDE,
-	P_OP						/* any other operator */
-} Punct;
-
-typedef enum Kw
-{
-	KW_NONE = 0,
-	/* contextual words: identifiers everywhere except where noted */
-	KW_ASYNC,
-	KW_GET,
-	KW_SET,
-	KW_STATIC,
-	KW_CONSTRUCTOR,
-	KW_MODIFIER,				/* TypeScript member modifiers, `accessor` */
-	/* reserved words that are values */
-	KW_THIS,
-	KW_SUPER,
-	KW_NULL,
-	KW_TRUE,
-	KW_FALSE,
-	/* reserved words after which a parenthesised condition precedes a statement */
-	KW_IF,
-	KW_WHILE,
-	KW_FOR,
-	KW_WITH,
-	KW_CATCH,
-	KW_SWITCH,
-	/* reserved words followed by a statement */
-	KW_ELSE,
-	KW_DO,
-	KW_TRY,
-	KW_FINALLY,
-	KW_EXPORT,
-	/* other reserved words (an expression or a declaration follows) */
-	KW_FUNCTION,
-	KW_CLASS,
-	KW_EXTENDS,
-	KW_IN,
-	KW_INSTANCEOF,
-	KW_RESERVED
-} Kw;
-
-typedef struct Tok
-{
-	uint8_t		type;			/* TokType */
-	uint8_t		punct;			/* Punct for T_PUNCT */
-	uint8_t		kw;				/* Kw for T_IDENT */
-	bool		nl_before;		/* a line terminator precedes it */
-	bool		prop;			/* identifier right after `.` or `?.` */
-	bool		operand;		/* a `/` after it divides */
-	bool		stmt_colon;		/* `:` of a label or a switch case */
-	uint32_t	idx;			/* token number */
-	uint32_t	off;			/* bytes [off, off + len) */
-	uint32_t	len;
-	uint32_t	line;
-	uint32_t	col;
-	uint32_t	end_line;
-	uint32_t	end_col;
-} Tok;
-
-static const struct
-{
-	const char *word;
-	uint8_t		len;
-	uint8_t		kw;
-}			keywords[] =
-{
-	{"if", 2, KW_IF}, {"in", 2, KW_IN}, {"do", 2, KW_DO},
-	{"for", 3, KW_FOR}, {"get", 3, KW_GET}, {"set", 3, KW_SET}, {"try", 3, KW_TRY},
-	{"new", 3, KW_RESERVED}, {"var", 3, KW_RESERVED},
-	{"this", 4, KW_THIS}, {"null", 4, KW_NULL}, {"true", 4, KW_TRUE}, {"else", 4, KW_ELSE},
-	{"with", 4, KW_WITH}, {"case", 4, KW_RESERVED}, {"void", 4, KW_RESERVED},
-	{"enum", 4, KW_RESERVED},
-	{"async", 5, KW_ASYNC}, {"super", 5, KW_SUPER}, {"false", 5, KW_FALSE},
-	{"while", 5, KW_WHILE}, {"catch", 5, KW_CATCH}, {"class", 5, KW_CLASS},
-	{"const", 5, KW_RESERVED}, {"throw", 5, KW_RESERVED}, {"yield", 5, KW_RESERVED},
-	{"await", 5, KW_RESERVED}, {"break", 5, KW_RESERVED},
-	{"static", 6, KW_STATIC}, {"switch", 6, KW_SWITCH}, {"export", 6, KW_EXPORT},
-	{"return", 6, KW_RESERVED}, {"typeof", 6, KW_RESERVED}, {"delete", 6, KW_RESERVED},
-	{"import", 6, KW_RESERVED}, {"public", 6, KW_MODIFIER},
-	{"finally", 7, KW_FINALLY}, {"extends", 7, KW_EXTENDS}, {"default", 7, KW_RESERVED},
-	{"private", 7, KW_MODIFIER}, {"declare", 7, KW_MODIFIER},
-	{"function", 8, KW_FUNCTION}, {"continue", 8, KW_RESERVED}, {"debugger", 8, KW_RESERVED},
-	{"readonly", 8, KW_MODIFIER}, {"abstract", 8, KW_MODIFIER}, {"override", 8, KW_MODIFIER},
-	{"accessor", 8, KW_MODIFIER},
-	{"protected", 9, KW_MODIFIER},
-	{"instanceof", 10, KW_INSTANCEOF},
-	{"constructor", 11, KW_CONSTRUCTOR}
-};
-
-/* Keyword code of an identifier's bytes. */
-static uint8_t
-keyword_of(const uint8_t *s, uint32_t len)
-{
-	size_t		i;
-
-	if (len < 2 || len > 11)
-		return KW_NONE;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-	{
-		if (keywords[i].len == len && keywords[i].word[0] == (char) s[0] &&
-			memcmp(keywords[i].word, s, len) == 0)
-			return keywords[i].kw;
-	}
-	return KW_NONE;
-}
-
-/* Is kw a reserved word (not usable as a plain identifier)? */
-static bool
-kw_reserved(uint8_t kw)
-{
-	return kw >= KW_THIS;
-}
-
-/* Is kw a reserved word that is itself a value (this, null, ...)? */
-static bool
-kw_value(uint8_t kw)
-{
-	return kw >= KW_THIS && kw <= KW_FALSE;
-}
 
 /* ---- scanner state ----------------------------------------------------- */
 
@@ -294,16 +125,8 @@ typedef struct St
 {
 	const SmEnv *env;
 	SmError    *err;
-	const uint8_t *s;
-	uint32_t	len;
-	uint32_t	pos;
-	uint32_t	line;
-	uint32_t	col;
-	uint32_t	no_regex_before;	/* a `/` before this offset cannot start a regex */
-	bool		resume_template;	/* next token continues a template after `}` */
-	uint32_t	ntok;
-	Tok			prev;
-	Tok			prev2;
+	SmJsLex		lx;				/* the lexer: input, position, previous token */
+	Tok			prev2;			/* the token before lx.prev */
 	Frame	   *frames;			/* frames[0] is the top level */
 	uint32_t	depth;
 	uint32_t	open_brace;		/* open frames closed by `}` */
@@ -340,558 +163,6 @@ grow(St *st, void **arr, uint32_t *cap, uint32_t used, size_t elem)
 		return sm_fail(st->err, c, c == SM_E_LIMIT ? "JavaScript scan: too many items"
 					   : "out of memory scanning JavaScript");
 	return true;
-}
-
-/* ---- lexer --------------------------------------------------------------- */
-
-/* Consume one byte, keeping the line and UTF-16 column. */
-static inline void
-step(St *st)
-{
-	uint8_t		c = st->s[st->pos++];
-
-	if (c == '\n')
-	{
-		st->line++;
-		st->col = 0;
-	}
-	else if (c == '\r')
-	{
-		if (!(st->pos < st->len && st->s[st->pos] == '\n'))
-		{
-			st->line++;
-			st->col = 0;
-		}
-	}
-	else if ((c & 0xC0) != 0x80)
-		st->col += (c >= 0xF0) ? 2 : 1;
-	if ((st->pos & 0xFFFFF) == 0)
-		sm_check_interrupts(st->env);
-}
-
-/* Consume n bytes. */
-static void
-step_n(St *st, uint32_t n)
-{
-	while (n-- > 0 && st->pos < st->len)
-		step(st);
-}
-
-/* The byte k positions ahead, or -1 past the end. */
-static inline int
-peek(const St *st, uint32_t k)
-{
-	return (st->len - st->pos > k) ? st->s[st->pos + k] : -1;
-}
-
-/* Byte length of a non-ASCII whitespace character at pos (0 if none); *nl for U+2028/9. */
-static uint32_t
-uni_space(const St *st, uint32_t pos, bool *nl)
-{
-	const uint8_t *s = st->s + pos;
-	uint32_t	left = st->len - pos;
-
-	*nl = false;
-	if (left >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
-		return 2;
-	if (left < 3)
-		return 0;
-	if (s[0] == 0xE2 && s[1] == 0x80)
-	{
-		if ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xAF)
-			return 3;
-		if (s[2] == 0xA8 || s[2] == 0xA9)
-		{
-			*nl = true;
-			return 3;
-		}
-		return 0;
-	}
-	if ((s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) ||
-		(s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) ||
-		(s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-		(s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF))
-		return 3;
-	return 0;
-}
-
-/* Is the byte at pos a line terminator (LF, CR, U+2028, U+2029)? */
-static bool
-at_line_end(const St *st, uint32_t pos)
-{
-	uint8_t		c = st->s[pos];
-	bool		nl;
-
-	if (c == '\n' || c == '\r')
-		return true;
-	return c == 0xE2 && uni_space(st, pos, &nl) == 3 && nl;
-}
-
-/* Skip whitespace and comments; true if a line terminator was among them. */
-static bool
-skip_trivia(St *st)
-{
-	bool		nl = false;
-
-	if (st->pos == 0 && st->len >= 2 && st->s[0] == '#' && st->s[1] == '!')
-	{
-		while (st->pos < st->len && !at_line_end(st, st->pos))
-			step(st);
-	}
-	while (st->pos < st->len)
-	{
-		uint8_t		c = st->s[st->pos];
-
-		if (c == ' ' || c == '\t' || c == '\v' || c == '\f')
-			step(st);
-		else if (c == '\n' || c == '\r')
-		{
-			nl = true;
-			step(st);
-		}
-		else if (c == '/' && peek(st, 1) == '/')
-		{
-			while (st->pos < st->len && !at_line_end(st, st->pos))
-				step(st);
-		}
-		else if (c == '/' && peek(st, 1) == '*')
-		{
-			step_n(st, 2);
-			while (st->pos < st->len && !(st->s[st->pos] == '*' && peek(st, 1) == '/'))
-			{
-				if (at_line_end(st, st->pos))
-					nl = true;
-				step(st);
-			}
-			step_n(st, 2);
-		}
-		else if (c >= 0x80)
-		{
-			bool		is_nl;
-			uint32_t	n = uni_space(st, st->pos, &is_nl);
-
-			if (n == 0)
-				break;
-			nl |= is_nl;
-			step_n(st, n);
-		}
-		else
-			break;
-	}
-	return nl;
-}
-
-/* Can the byte at pos start an identifier? */
-static bool
-ident_start_at(const St *st, uint32_t pos)
-{
-	uint8_t		c;
-	bool		nl;
-
-	if (pos >= st->len)
-		return false;
-	c = st->s[pos];
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c == '\\')
-		return true;
-	return c >= 0x80 && uni_space(st, pos, &nl) == 0;
-}
-
-/* Consume the rest of an identifier (letters, digits, escapes, non-ASCII). */
-static void
-lex_ident_rest(St *st)
-{
-	while (st->pos < st->len)
-	{
-		uint8_t		c = st->s[st->pos];
-		bool		nl;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			c == '_' || c == '$')
-			step(st);
-		else if (c == '\\')
-		{
-			step(st);
-			if (st->pos < st->len && st->s[st->pos] == 'u')
-			{
-				uint32_t	k;
-
-				step(st);
-				if (st->pos < st->len && st->s[st->pos] == '{')
-				{
-					for (k = 0; k < 10 && st->pos < st->len && st->s[st->pos] != '}'; k++)
-						step(st);
-					if (st->pos < st->len && st->s[st->pos] == '}')
-						step(st);
-				}
-				else
-				{
-					for (k = 0; k < 4 && st->pos < st->len && st->s[st->pos] != '\\' &&
-						 st->s[st->pos] < 0x80 && st->s[st->pos] > ' '; k++)
-						step(st);
-				}
-			}
-		}
-		else if (c >= 0x80 && uni_space(st, st->pos, &nl) == 0)
-			step(st);
-		else
-			break;
-	}
-}
-
-/* Consume a numeric literal (decimal, hex, octal, binary, bigint, separators). */
-static void
-lex_number(St *st)
-{
-	uint32_t	start = st->pos;
-	bool		radix = st->s[start] == '0' && st->pos + 1 < st->len &&
-		((st->s[start + 1] | 0x20) == 'x' || (st->s[start + 1] | 0x20) == 'b' ||
-		 (st->s[start + 1] | 0x20) == 'o');
-
-	while (st->pos < st->len)
-	{
-		uint8_t		c = st->s[st->pos];
-
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			c == '_' || c == '.')
-			step(st);
-		else if ((c == '+' || c == '-') && !radix && st->pos > start &&
-				 (st->s[st->pos - 1] | 0x20) == 'e')
-			step(st);
-		else
-			break;
-	}
-}
-
-/* Consume a string literal; stops at an unescaped line end if unterminated. */
-static void
-lex_string(St *st)
-{
-	uint8_t		q = st->s[st->pos];
-
-	step(st);
-	while (st->pos < st->len)
-	{
-		uint8_t		c = st->s[st->pos];
-
-		if (c == q)
-		{
-			step(st);
-			return;
-		}
-		if (c == '\\')
-		{
-			step(st);
-			if (st->pos < st->len)
-			{
-				bool		crlf = st->s[st->pos] == '\r' && peek(st, 1) == '\n';
-
-				step(st);
-				if (crlf)
-					step(st);
-			}
-		}
-		else if (c == '\n' || c == '\r')
-			return;
-		else
-			step(st);
-	}
-}
-
-/* Consume template text up to the closing backtick or `${`; the token type. */
-static uint8_t
-lex_template(St *st)
-{
-	while (st->pos < st->len)
-	{
-		uint8_t		c = st->s[st->pos];
-
-		if (c == '`')
-		{
-			step(st);
-			return T_TEMPLATE;
-		}
-		if (c == '\\')
-			step_n(st, 2);
-		else if (c == '$' && peek(st, 1) == '{')
-		{
-			step_n(st, 2);
-			return T_TEMPLATE_HEAD;
-		}
-		else
-			step(st);
-	}
-	return T_TEMPLATE;
-}
-
-/*
- * Consume a regular expression literal at `/` if one ends on this line.
- * A failed attempt marks the rest of the line so that a later `/` there is
- * not tried again (keeps the scan linear on malformed input).
- */
-static bool
-lex_regex(St *st)
-{
-	uint32_t	p = st->pos + 1;
-	bool		in_class = false;
-
-	if (st->pos < st->no_regex_before)
-		return false;
-	while (p < st->len)
-	{
-		uint8_t		c = st->s[p];
-
-		if (at_line_end(st, p))
-			break;
-		if (c == '\\')
-		{
-			if (p + 1 < st->len && at_line_end(st, p + 1))
-			{
-				p++;
-				break;
-			}
-			p += 2;
-			continue;
-		}
-		if (c == '[')
-			in_class = true;
-		else if (c == ']')
-			in_class = false;
-		else if (c == '/' && !in_class)
-		{
-			p++;
-			while (p < st->len && (((st->s[p] | 0x20) >= 'a' && (st->s[p] | 0x20) <= 'z') ||
-								   (st->s[p] >= '0' && st->s[p] <= '9') ||
-								   st->s[p] == '_' || st->s[p] == '$'))
-				p++;
-			step_n(st, p - st->pos);
-			return true;
-		}
-		p++;
-	}
-	st->no_regex_before = p < st->len ? p : st->len;
-	return false;
-}
-
-/* Consume a punctuator (longest match); its code. */
-static uint8_t
-lex_punct(St *st)
-{
-	int			c = peek(st, 0),
-				c1 = peek(st, 1),
-				c2 = peek(st, 2),
-				c3 = peek(st, 3);
-	uint32_t	n = 1;
-	uint8_t		p = P_OP;
-
-	switch (c)
-	{
-		case '{':
-			p = P_LBRACE;
-			break;
-		case '}':
-			p = P_RBRACE;
-			break;
-		case '(':
-			p = P_LPAREN;
-			break;
-		case ')':
-			p = P_RPAREN;
-			break;
-		case '[':
-			p = P_LBRACK;
-			break;
-		case ']':
-			p = P_RBRACK;
-			break;
-		case ';':
-			p = P_SEMI;
-			break;
-		case ',':
-			p = P_COMMA;
-			break;
-		case ':':
-			p = P_COLON;
-			break;
-		case '~':
-			p = P_TILDE;
-			break;
-		case '@':
-			p = P_AT;
-			break;
-		case '.':
-			if (c1 == '.' && c2 == '.')
-			{
-				p = P_ELLIPSIS;
-				n = 3;
-			}
-			else
-				p = P_DOT;
-			break;
-		case '?':
-			if (c1 == '?')
-			{
-				p = (c2 == '=') ? P_LOGASSIGN : P_OP;
-				n = (c2 == '=') ? 3 : 2;
-			}
-			else if (c1 == '.' && !(c2 >= '0' && c2 <= '9'))
-			{
-				p = P_QDOT;
-				n = 2;
-			}
-			else
-				p = P_QUESTION;
-			break;
-		case '=':
-			if (c1 == '>')
-			{
-				p = P_ARROW;
-				n = 2;
-			}
-			else if (c1 == '=')
-				n = (c2 == '=') ? 3 : 2;
-			else
-				p = P_ASSIGN;
-			break;
-		case '!':
-			if (c1 == '=')
-				n = (c2 == '=') ? 3 : 2;
-			else
-				p = P_BANG;
-			break;
-		case '<':
-			if (c1 == '<')
-				n = (c2 == '=') ? 3 : 2;
-			else if (c1 == '=')
-				n = 2;
-			else
-				p = P_LT;
-			break;
-		case '>':
-			if (c1 == '>' && c2 == '>')
-			{
-				p = (c3 == '=') ? P_OP : P_USHR;
-				n = (c3 == '=') ? 4 : 3;
-			}
-			else if (c1 == '>')
-			{
-				p = (c2 == '=') ? P_OP : P_SHR;
-				n = (c2 == '=') ? 3 : 2;
-			}
-			else if (c1 == '=')
-				n = 2;
-			else
-				p = P_GT;
-			break;
-		case '&':
-		case '|':
-			if (c1 == c)
-			{
-				p = (c2 == '=') ? P_LOGASSIGN : P_OP;
-				n = (c2 == '=') ? 3 : 2;
-			}
-			else if (c1 == '=')
-				n = 2;
-			break;
-		case '+':
-		case '-':
-			if (c1 == c)
-			{
-				p = P_INCDEC;
-				n = 2;
-			}
-			else if (c1 == '=')
-				n = 2;
-			break;
-		case '*':
-			if (c1 == '*')
-				n = (c2 == '=') ? 3 : 2;
-			else if (c1 == '=')
-				n = 2;
-			else
-				p = P_STAR;
-			break;
-		case '/':
-		case '%':
-		case '^':
-			if (c1 == '=')
-				n = 2;
-			break;
-		default:
-			break;
-	}
-	step_n(st, n);
-	return p;
-}
-
-/* Read the next token into *t. */
-static void
-next_token(St *st, Tok *t)
-{
-	uint8_t		c;
-
-	memset(t, 0, sizeof(*t));
-	if (st->resume_template)
-	{
-		st->resume_template = false;
-		t->line = st->line;
-		t->col = st->col;
-		t->off = st->pos;
-		t->type = lex_template(st);
-	}
-	else
-	{
-		t->nl_before = skip_trivia(st);
-		t->line = st->line;
-		t->col = st->col;
-		t->off = st->pos;
-		if (st->pos >= st->len)
-			t->type = T_EOF;
-		else
-		{
-			c = st->s[st->pos];
-			if (ident_start_at(st, st->pos))
-			{
-				lex_ident_rest(st);
-				t->type = T_IDENT;
-				t->kw = keyword_of(st->s + t->off, st->pos - t->off);
-				t->prop = st->prev.type == T_PUNCT &&
-					(st->prev.punct == P_DOT || st->prev.punct == P_QDOT);
-			}
-			else if (c == '#' && ident_start_at(st, st->pos + 1))
-			{
-				step(st);
-				lex_ident_rest(st);
-				t->type = T_PRIVATE;
-			}
-			else if ((c >= '0' && c <= '9') ||
-					 (c == '.' && peek(st, 1) >= '0' && peek(st, 1) <= '9'))
-			{
-				lex_number(st);
-				t->type = T_NUM;
-			}
-			else if (c == '"' || c == '\'')
-			{
-				lex_string(st);
-				t->type = T_STRING;
-			}
-			else if (c == '`')
-			{
-				step(st);
-				t->type = lex_template(st);
-			}
-			else if (c == '/' && !st->prev.operand && lex_regex(st))
-				t->type = T_REGEX;
-			else
-			{
-				t->type = T_PUNCT;
-				t->punct = lex_punct(st);
-			}
-		}
-	}
-	t->len = st->pos - t->off;
-	t->end_line = st->line;
-	t->end_col = st->col;
-	t->idx = st->ntok++;
 }
 
 /* ---- scopes and names -------------------------------------------------- */
@@ -1007,7 +278,7 @@ arena_key_tok(St *st, const Tok *t)
 			p.kind = SM_JSPART_SOURCE;
 			p.off = t->off + 1;
 			p.len = t->len - 1;
-			if (p.len > 0 && st->s[t->off + t->len - 1] == st->s[t->off])
+			if (p.len > 0 && st->lx.s[t->off + t->len - 1] == st->lx.s[t->off])
 				p.len--;
 			return arena_push(st, &p);
 		case T_NUM:
@@ -1164,7 +435,7 @@ close_arrows(St *st, uint32_t depth, bool colon, uint32_t ternary)
 
 		if (a->depth < depth || (colon && a->ternary < ternary))
 			break;
-		end_scope(st, a->scope, st->prev.end_line, st->prev.end_col);
+		end_scope(st, a->scope, st->lx.prev.end_line, st->lx.prev.end_col);
 		st->narrows--;
 	}
 }
@@ -1316,7 +587,7 @@ close_bracket(St *st, Tok *t)
 			t->operand = operand;
 			t->stmt_colon = false;
 			if (tmpl)
-				st->resume_template = true;
+				st->lx.resume_template = true;
 			return;
 		}
 		pop_frame(st, t->line, t->col, NULL);
@@ -1390,7 +661,7 @@ stmt_start_after(const Tok *p)
 static bool
 type_ends(const St *st, const Tok *t)
 {
-	const Tok  *p = &st->prev;
+	const Tok  *p = &st->lx.prev;
 	bool		ends = p->type == T_IDENT || p->type == T_STRING || p->type == T_NUM ||
 		(p->type == T_PUNCT && (p->punct == P_RPAREN || p->punct == P_RBRACK ||
 								p->punct == P_GT || p->punct == P_RBRACE));
@@ -1531,12 +802,12 @@ member_token(St *st, Frame *F, Tok *t)
 				return 0;
 			return 1;
 		case MS_DECOR:
-			if (t->type == T_IDENT && st->prev.type == T_PUNCT &&
-				(st->prev.punct == P_AT || st->prev.punct == P_DOT))
+			if (t->type == T_IDENT && st->lx.prev.type == T_PUNCT &&
+				(st->lx.prev.punct == P_AT || st->lx.prev.punct == P_DOT))
 				return 1;
 			if (p == P_DOT)
 				return 1;
-			if (p == P_LPAREN && st->prev.type == T_IDENT)
+			if (p == P_LPAREN && st->lx.prev.type == T_IDENT)
 				return 0;
 			F->mstate = MS_START;
 			break;
@@ -1814,9 +1085,9 @@ pending_token(St *st, Frame *F, Tok *t)
 static bool
 start_function(St *st, Frame *F, const Tok *t)
 {
-	bool		async = st->prev.type == T_IDENT && st->prev.kw == KW_ASYNC &&
-		!st->prev.prop && !t->nl_before;
-	const Tok  *start = async ? &st->prev : t;
+	bool		async = st->lx.prev.type == T_IDENT && st->lx.prev.kw == KW_ASYNC &&
+		!st->lx.prev.prop && !t->nl_before;
+	const Tok  *start = async ? &st->lx.prev : t;
 	uint32_t	s = new_scope(st, SM_JS_FUNCTION, start->line, start->col);
 
 	if (s == UNSET)
@@ -1825,7 +1096,7 @@ start_function(St *st, Frame *F, const Tok *t)
 	F->pd_scope = s;
 	F->pd_start_tok = start->idx;
 	F->pd_named = false;
-	F->pd_decl = stmt_start_after(async ? &st->prev2 : &st->prev);
+	F->pd_decl = stmt_start_after(async ? &st->prev2 : &st->lx.prev);
 	F->angle = 0;
 	return true;
 }
@@ -1844,7 +1115,7 @@ start_class(St *st, Frame *F, const Tok *t)
 	F->pd_named = false;
 	F->pd_first = true;
 	F->angle = 0;
-	F->pd_decl = stmt_start_after(&st->prev);
+	F->pd_decl = stmt_start_after(&st->lx.prev);
 	return true;
 }
 
@@ -1852,7 +1123,7 @@ start_class(St *st, Frame *F, const Tok *t)
 static bool
 start_arrow(St *st, Frame *F, const Tok *t)
 {
-	const Tok  *p = &st->prev;
+	const Tok  *p = &st->lx.prev;
 	uint32_t	line,
 				col,
 				tok,
@@ -1904,7 +1175,7 @@ open_brace(St *st, Frame *F, const Tok *t)
 {
 	Frame	   *C;
 
-	if (stmt_start_after(&st->prev))
+	if (stmt_start_after(&st->lx.prev))
 		return push_frame(st, F_BLOCK, t) != NULL;
 	C = push_frame(st, F_OBJECT, t);
 	if (C == NULL)
@@ -2001,7 +1272,7 @@ handle(St *st, Tok *t)
 			t->type == T_REGEX || t->type == T_PRIVATE || p == P_INCDEC;
 
 	/* automatic semicolon insertion at a line break */
-	if (t->nl_before && st->prev.operand && starts_statement(t))
+	if (t->nl_before && st->lx.prev.operand && starts_statement(t))
 	{
 		close_arrows(st, st->depth, false, 0);
 		F->ternary = 0;
@@ -2057,7 +1328,7 @@ handle(St *st, Tok *t)
 				case P_LPAREN:
 					{
 						Frame	   *C;
-						const Tok  *q = &st->prev;
+						const Tok  *q = &st->lx.prev;
 						bool		ctrl = q->type == T_IDENT && !q->prop &&
 							q->kw >= KW_IF && q->kw <= KW_SWITCH;
 						bool		async = q->type == T_IDENT && !q->prop && q->kw == KW_ASYNC;
@@ -2102,8 +1373,8 @@ handle(St *st, Tok *t)
 						close_arrows(st, st->depth, true, F->ternary);
 						F->ternary--;
 					}
-					if (st->prev.type == T_PUNCT && st->prev.punct == P_RPAREN &&
-						F->lp_valid && F->lp_close_tok == st->prev.idx)
+					if (st->lx.prev.type == T_PUNCT && st->lx.prev.punct == P_RPAREN &&
+						F->lp_valid && F->lp_close_tok == st->lx.prev.idx)
 						F->lp_colon_tok = t->idx;
 					break;
 				case P_ASSIGN:
@@ -2125,8 +1396,8 @@ handle(St *st, Tok *t)
 
 done:
 	update_chain(st, t);
-	st->prev2 = st->prev;
-	st->prev = *t;
+	st->prev2 = st->lx.prev;
+	st->lx.prev = *t;
 	return true;
 }
 
@@ -2243,10 +1514,11 @@ sm_js_scan(const char *src, size_t len, const SmEnv *env, SmJsScan *out, SmError
 					   (unsigned) SM_JS_MAX_INPUT);
 	memset(&st, 0, sizeof(st));
 	st.env = env;
+	st.lx.env = env;
 	st.err = err;
-	st.s = (const uint8_t *) (src ? src : "");
-	st.len = (uint32_t) len;
-	st.prev.idx = UNSET;
+	st.lx.s = (const uint8_t *) (src ? src : "");
+	st.lx.len = (uint32_t) len;
+	st.lx.prev.idx = UNSET;
 	st.prev2.idx = UNSET;
 	st.frames = sm_alloc(env, (SM_JS_MAX_DEPTH + 1) * sizeof(Frame), err);
 	if (st.frames == NULL)
@@ -2261,7 +1533,7 @@ sm_js_scan(const char *src, size_t len, const SmEnv *env, SmJsScan *out, SmError
 	{
 		if ((++ticks & 0xFFF) == 0)
 			sm_check_interrupts(env);
-		next_token(&st, &t);
+		sm_jslex_next(&st.lx, &t);
 		if (t.type == T_EOF)
 			break;
 		if (!handle(&st, &t))
@@ -2271,10 +1543,10 @@ sm_js_scan(const char *src, size_t len, const SmEnv *env, SmJsScan *out, SmError
 		}
 	}
 	while (st.depth > 0)
-		pop_frame(&st, st.line, st.col, NULL);
+		pop_frame(&st, st.lx.line, st.lx.col, NULL);
 	close_arrows(&st, 0, false, 0);
 	if (st.frames[0].pending == PD_ARROW_BODY)
-		end_scope(&st, st.frames[0].pd_scope, st.prev.end_line, st.prev.end_col);
+		end_scope(&st, st.frames[0].pd_scope, st.lx.prev.end_line, st.lx.prev.end_col);
 	else if (st.frames[0].pending != PD_NONE)
 		drop_pending(&st, &st.frames[0]);
 	if (!finish_scopes(&st))
@@ -2285,7 +1557,7 @@ sm_js_scan(const char *src, size_t len, const SmEnv *env, SmJsScan *out, SmError
 	sm_free(env, st.frames);
 	sm_free(env, st.arena);
 	sm_free(env, st.arrows);
-	out->src = (const char *) st.s;
+	out->src = (const char *) st.lx.s;
 	out->len = len;
 	out->scopes = st.scopes;
 	out->nscopes = st.nscopes;
