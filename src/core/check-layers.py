@@ -13,8 +13,12 @@ Checks, each failure printed as "file: what", exit status 1 if any:
   3. the glue (src/pg) includes the core through sm_core.h only;
   4. calls: each core file is compiled (cc -c) and the functions it calls in
      other core files are read with nm; every call goes to the same layer or
-     one below, and the file-level call graph has no cycle.  Skipped with a
-     message when cc or nm is missing.
+     one below, and the file-level call graph has no cycle;
+  5. every prefix of the layer stack links on its own (cc -shared with
+     --no-undefined, zlib and libc only): base; base and json; ... so the
+     reader (format/) can be used and tested without the JSON parser or the
+     JavaScript scanner.
+  Checks 4 and 5 are skipped with a message when cc or nm is missing.
 """
 import os
 import re
@@ -71,18 +75,20 @@ for n in sorted(os.listdir(glue)):
 calls = {}
 cc, nm = shutil.which(os.environ.get("CC", "cc")), shutil.which("nm")
 if cc and nm:
-    defined, used = {}, {}
+    defined, used, objs = {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for rel, layer in files:
             if not rel.endswith(".c"):
                 continue
             obj = os.path.join(tmp, rel.replace(os.sep, "_") + ".o")
-            r = subprocess.run([cc, "-std=c99", "-c", "-I" + core, "-o", obj, os.path.join(core, rel)],
+            r = subprocess.run([cc, "-std=c99", "-fPIC", "-c", "-I" + core, "-o", obj,
+                                os.path.join(core, rel)],
                                capture_output=True, text=True)
             if r.returncode != 0:
                 problems.append(f"src/core/{rel}: does not compile:\n{r.stderr}")
                 continue
             out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
+            objs.setdefault(layer, []).append(obj)
             used[rel] = set()
             for line in out.splitlines():
                 f = line.split()
@@ -90,6 +96,15 @@ if cc and nm:
                     used[rel].add(f[1])
                 elif len(f) == 3 and f[1] in "TDRB":
                     defined[f[2]] = rel
+        # 5. each prefix of the stack links alone
+        stack = []
+        for layer in layers:
+            stack += objs.get(layer, [])
+            r = subprocess.run([cc, "-shared", "-Wl,--no-undefined", "-o", os.path.join(tmp, "prefix.so")]
+                               + stack + ["-lz"], capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append(f"layers {' + '.join(layers[:layers.index(layer) + 1])} do not link "
+                                f"on their own:\n{r.stderr.strip()}")
     for rel, syms in used.items():
         calls[rel] = {defined[s] for s in syms if s in defined and defined[s] != rel}
     layer_of = dict(files)
@@ -124,5 +139,6 @@ if problems:
     print(f"check-layers: {len(problems)} problem(s)")
     sys.exit(1)
 print(f"check-layers: {nfiles} files in {len(layers)} layers ({' < '.join(layers)}); "
-      f"includes and {nedges} file-to-file calls go down or sideways, no call cycle; "
+      f"includes and {nedges} file-to-file calls go down or sideways, no call cycle, "
+      f"each prefix of the layers links alone; "
       f"the glue includes sm_core.h only")

@@ -1,8 +1,11 @@
 /*
- * sm_build.c -- turn a parsed source map document into the stored form:
- * check how the fields fit together, flatten index maps, decode and sort the
- * mappings, and feed the block, string-table and content encoders.  Nothing
- * is built per segment: the mappings stream line by line into the blocks.
+ * sm_build.c -- ingest, the one way in: turn a parsed source map document
+ * into the stored form (check how the fields fit together, flatten index
+ * maps, decode and sort the mappings, feed the block, string-table and
+ * content encoders), then attach the original function names, the
+ * document's own or those found in its generated code (sm_ingest).
+ * Nothing is built per segment: the mappings stream line by line into the
+ * blocks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,8 +818,9 @@ check_json_size(const uint8_t *val, size_t len, const SmEnv *env, SmError *err)
 	return ok;
 }
 
-bool
-sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
+/* The map of the document, with the function table the document carries. */
+static bool
+build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 		 uint8_t **out, size_t *out_len, SmError *err)
 {
 	Builder		b;
@@ -908,25 +912,18 @@ sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	return ok;
 }
 
-bool
-sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
-					 const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
-					 SmError *err)
+/* val with the function table of its generated code js in place of its own. */
+static bool
+attach_scanned(const uint8_t *val, size_t val_len, const char *js, size_t jslen,
+			   const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
 {
-	uint8_t    *val;
-	size_t		val_len;
 	SmMap	   *m;
 	SmBuf		tab;
 	bool		ok;
 
-	if (!sm_build(json, len, env, 0, &val, &val_len, err))
-		return false;
 	m = sm_open_buffer(env, val, val_len, err);
 	if (m == NULL)
-	{
-		sm_free(env, val);
 		return false;
-	}
 	smb_init(&tab, env, err);
 	ok = sm_functions_from_source(m, js, jslen, &tab, err) &&
 		sm_functions_attach(val, val_len, tab.data, tab.len, env, prefix, out, out_len, err);
@@ -937,6 +934,22 @@ sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
 	}
 	smb_free(&tab);
 	sm_close(m);
+	return ok;
+}
+
+bool
+sm_ingest(const char *json, size_t len, const char *js, size_t jslen, const SmEnv *env,
+		  size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
+{
+	uint8_t    *val;
+	size_t		val_len;
+	bool		ok;
+
+	if (js == NULL)
+		return build_value(json, len, env, prefix, out, out_len, err);
+	if (!build_value(json, len, env, 0, &val, &val_len, err))
+		return false;
+	ok = attach_scanned(val, val_len, js, jslen, env, prefix, out, out_len, err);
 	sm_free(env, val);
 	return ok;
 }

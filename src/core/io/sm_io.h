@@ -1,5 +1,5 @@
 /*
- * sm_io.h -- a whole source map in and out of the stored form: build one
+ * sm_io.h -- a whole source map in and out of the stored form: ingest one
  * from JSON (with the function names of its generated code when given),
  * check one that arrived as untrusted bytes, and write one out as JSON.
  */
@@ -9,23 +9,38 @@
 #include "format/sm_map.h"
 
 /*
- * Parse and validate a source map (regular or index map) and encode it.
- * On success *out is a block from env->alloc holding `prefix` unused bytes
- * (room for a varlena header) followed by the stored form; *out_len counts
- * both.  The same input always gives the same bytes.
+ * Ingest, the one way into the stored form: parse and validate a source map
+ * (regular or index map) and encode it.  On success *out is a block from
+ * env->alloc holding `prefix` unused bytes (room for a varlena header)
+ * followed by the stored form; *out_len counts both.  The same input always
+ * gives the same bytes.
+ *
+ * Original function names: without js (NULL), those the document carries
+ * (`x_sourcemap_functions`, else a well-formed `scopes` field).  With js,
+ * the generated (minified) code the map belongs to, UTF-8, jslen bytes: its
+ * functions are found by scanning it and their names mapped back through
+ * the map, replacing any table the document carried.
  */
-bool		sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix,
-					 uint8_t **out, size_t *out_len, SmError *err);
+bool		sm_ingest(const char *json, size_t len, const char *js, size_t jslen,
+					  const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
+					  SmError *err);
 
-/*
- * sm_build, then the original names of the generated code's functions:
- * js (UTF-8) is the generated (minified) source the map belongs to; its
- * functions are found by scanning it, and their names mapped back through
- * the map.  The result replaces any function table the document carried.
- */
-bool		sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
-								 const SmEnv *env, size_t prefix, uint8_t **out,
-								 size_t *out_len, SmError *err);
+/* sm_ingest without generated code. */
+static inline bool
+sm_build(const char *json, size_t len, const SmEnv *env, size_t prefix, uint8_t **out,
+		 size_t *out_len, SmError *err)
+{
+	return sm_ingest(json, len, NULL, 0, env, prefix, out, out_len, err);
+}
+
+/* sm_ingest with the generated code js (never NULL: "" is code without functions). */
+static inline bool
+sm_build_with_source(const char *json, size_t len, const char *js, size_t jslen,
+					 const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
+					 SmError *err)
+{
+	return sm_ingest(json, len, js ? js : "", jslen, env, prefix, out, out_len, err);
+}
 
 /*
  * Check a stored form completely, as for untrusted input (binary recv),
