@@ -9,7 +9,7 @@
  * (created by corrupt.sh) calls them all, once on the in-memory value and
  * once on the value stored in a table (out of line when large).
  *
- * Mutations know the layout (src/core/sm_format.h, doc/FORMAT.md): bit
+ * Mutations know the layout (src/core/format/sm_format.h, doc/FORMAT.md): bit
  * flips, bytes set to edge values, header/toc/index fields set to huge or
  * off-by-one values, truncation, extension, sections swapped or taken from
  * another seed, and deflated parts (blocks, string chunks, contents)
@@ -44,7 +44,7 @@
 #include <libpq-fe.h>
 #include <zlib.h>
 
-#include "../../src/core/sm_format.h"
+#include "../../src/core/format/sm_format.h"
 
 #define MAX_SEEDS 64
 #define MAX_FAIL_PRINT 40

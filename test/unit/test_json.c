@@ -1,5 +1,5 @@
 /*
- * test_json.c -- unit tests for the JSON pull parser (src/core/sm_json.c).
+ * test_json.c -- unit tests for the JSON pull parser (src/core/json/sm_json.c).
  *
  * A standalone program: it checks token streams of valid documents, every
  * rejection rule (with the byte offset each error must name), unescaping,
@@ -8,7 +8,7 @@
  * case failed.
  *
  * Build: cc -std=c99 -O2 -Wall -Wextra -Werror -Isrc/core \
- *        test/unit/test_json.c src/core/sm_json.c src/core/sm_env.c
+ *        test/unit/test_json.c src/core/json/sm_json.c src/core/base/sm_env.c
  */
 #include <stdio.h>
 #include <stdlib.h>

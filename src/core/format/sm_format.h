@@ -56,10 +56,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "format/sm_map.h"		/* SM_HEADER_SIZE */
-
 #define SM_MAGIC			0x50414D53u /* "SMAP" read as a little-endian u32 */
 #define SM_FORMAT_VERSION	1
+#define SM_HEADER_SIZE		32	/* also in sm_map.h, for the glue (a mismatch will not compile) */
 #define SM_TOC_ENTRY_SIZE	8
 #define SM_TOC_OFFSET		0	/* u32: from the start of the value */
 #define SM_TOC_LENGTH		4	/* u32 */

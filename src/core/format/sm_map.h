@@ -18,7 +18,9 @@
 /*
  * The fixed header in front of every stored value (its fields are
  * sm_format.h's).  It holds a checksum of the rest, so a cache can tell two
- * values apart by these bytes alone.
+ * values apart by these bytes alone.  sm_format.h defines it too, so that it
+ * stands alone (test/hard/mutate.c includes only it): the two definitions
+ * must be identical, or every file that includes both fails to compile.
  */
 #define SM_HEADER_SIZE		32
 
