@@ -1,4 +1,4 @@
--- Named limits (src/core/sm_limits.h): each one at the limit and one past
+-- Named limits (src/core/base/sm_limits.h): each one at the limit and one past
 -- it.  Past a limit is SQLSTATE 54000 with a message naming it.
 
 \set VERBOSITY sqlstate

@@ -1,4 +1,4 @@
--- The large named limits (src/core/sm_limits.h), at the limit and one past
+-- The large named limits (src/core/base/sm_limits.h), at the limit and one past
 -- it: each builds tens of megabytes, so this runs apart from the regression
 -- suite (.ci/run: psql -f test/limits/large.sql, output compared with
 -- test/limits/large.out).
