@@ -6,16 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v pg_virtualenv >/dev/null || ! command -v pg_config >/dev/null \
-	|| ! [ -f "$(pg_config --pgxs 2>/dev/null)" ]; then
-	echo "== installing PostgreSQL, its server headers and a compiler"
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-common
-	PGV=$(/usr/share/postgresql-common/supported_versions | sort -n | tail -n 1)
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		"postgresql-$PGV" "postgresql-server-dev-$PGV" zlib1g-dev make gcc
-fi
-PGV=$(pg_config --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+echo "== checking what the build needs (.ci/deps.sh installs what is missing)"
+deps=$(bash .ci/deps.sh build server | tee /dev/stderr)
+PGV=$(echo "$deps" | sed -n 's/^deps: PostgreSQL \([0-9]*\),.*/\1/p')
+export PG_CONFIG=/usr/lib/postgresql/$PGV/bin/pg_config
 
 echo "== building and installing sourcemap for PostgreSQL $PGV"
 make -s -j"$(nproc)"

@@ -3,10 +3,10 @@
 # in a throwaway cluster, each in a fresh database, and compare each one's
 # output with examples/expected.out: both must print exactly the same upload
 # report and the same resolved stack trace.
-# Needs the extension installed (make install, or the Debian package).  As
-# root on Debian, installs what is missing: python3-psycopg (for Debian's
-# /usr/bin/python3), and nodejs and npm if there is no node; then installs
-# the Node example's dependencies with npm ci (package-lock.json).
+# Needs the extension installed (make install, or the Debian package).
+# .ci/deps.sh installs what is missing (psycopg for Debian's /usr/bin/python3,
+# node and npm); then npm ci installs the Node example's dependencies
+# (package-lock.json).
 # Prints "examples: N passed, M failed".
 #   bash examples/run.sh            (PGV=15 by default)
 set -euo pipefail
@@ -15,14 +15,7 @@ PGV=${PGV:-15}
 PYTHON=/usr/bin/python3
 
 if [ -z "${SOURCEMAP_EXAMPLES_VENV:-}" ]; then
-	missing=()
-	"$PYTHON" -c 'import psycopg' 2>/dev/null || missing+=(python3-psycopg)
-	command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "installing: ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-	fi
+	bash .ci/deps.sh --pg "$PGV" server psycopg node
 	echo "python: $("$PYTHON" --version) with psycopg $("$PYTHON" -c 'import psycopg; print(psycopg.__version__)')"
 	echo "node: $(node --version), npm $(npm --version)"
 	(cd examples/node && npm ci --no-audit --no-fund --loglevel=error)

@@ -355,29 +355,21 @@ alloc_datums(SmPgMap *pm, uint32 n, Datum **values, uint8 **state)
 	*state = MemoryContextAllocExtended(pm->cxt, Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
-/* Source idx with sourceRoot applied, as text in the current context. */
+/* Source idx with sourceRoot applied (the core's rule), as text in the current context. */
 static Datum
 make_source_text(SmPgMap *pm, uint32 idx, bool *isnull)
 {
 	SmError		err = {0};
-	SmStr		s;
-	const SmStr *root = &pm->info.source_root;
-	bool		slash = !root->isnull && root->len > 0 && root->ptr[root->len - 1] != '/';
-	size_t		rlen = root->isnull ? 0 : root->len;
-	char	   *buf;
+	char	   *s;
+	uint32_t	len;
 	Datum		d;
 
-	if (!sm_source(pm->map, idx, &s, &err))
+	if (!sm_source_resolved(pm->map, idx, &s, &len, isnull, &err))
 		sm_pg_report(&err, "corrupt sourcemap value");
-	*isnull = s.isnull;
-	if (s.isnull)
+	if (*isnull)
 		return (Datum) 0;
-	buf = palloc(rlen + slash + s.len + 1);
-	memcpy(buf, root->ptr, rlen);
-	buf[rlen] = '/';
-	memcpy(buf + rlen + slash, s.ptr, s.len);
-	d = PointerGetDatum(sm_pg_text(buf, rlen + slash + s.len));
-	pfree(buf);
+	d = PointerGetDatum(sm_pg_text(s, len));
+	pfree(s);
 	return d;
 }
 

@@ -1,7 +1,12 @@
 /*
  * sm_compat.h -- the one place that knows which PostgreSQL version we are
  * compiled against.  Every other glue file includes this instead of testing
- * PG_VERSION_NUM itself.  Supported: PostgreSQL 13 and later.
+ * PG_VERSION_NUM itself.
+ *
+ * Built and tested: PostgreSQL 15 (Debian 12's).  The branches below follow
+ * the API changes of 13, 14, 16, 17 and 18 as their release notes and headers
+ * describe them, but no build against those versions runs here: the README
+ * says so and claims only 15.
  */
 #ifndef SM_COMPAT_H
 #define SM_COMPAT_H
@@ -77,6 +82,15 @@ InitMaterializedSRF(FunctionCallInfo fcinfo, bits32 flags)
 /* PG14 packed the external size with the compression method. */
 #if PG_VERSION_NUM < 140000
 #define VARATT_EXTERNAL_GET_EXTSIZE(toast_pointer) ((toast_pointer).va_extsize)
+#endif
+
+/*
+ * PG18 replaced the postfix pg_attribute_noreturn() with the prefix
+ * pg_noreturn (C11 _Noreturn).  Declarations use the prefix form; before 18
+ * it is the GCC/Clang attribute, which may also stand first.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
 #endif
 
 /* PG15 renamed EmitWarningsOnPlaceholders. */

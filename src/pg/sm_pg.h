@@ -29,7 +29,7 @@ extern int	sm_pg_sqlstate(SmErrCode code);
  * ereport(ERROR) for a core error: "<prefix>: <message>", or just the
  * message when prefix is NULL.  Out-of-memory is reported as such.
  */
-extern void sm_pg_report(const SmError *err, const char *prefix) pg_attribute_noreturn();
+pg_noreturn extern void sm_pg_report(const SmError *err, const char *prefix);
 
 /* A text value from UTF-8 bytes, converted to the database encoding. */
 extern text *sm_pg_text(const char *utf8, size_t len);
