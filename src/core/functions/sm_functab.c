@@ -2,6 +2,7 @@
  * sm_functab.c -- encode, check and search the function table (layout and
  * repair rules in sm_functab.h).
  */
+#include "base/sm_pos.h"
 #include "format/sm_format.h"
 #include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
@@ -23,23 +24,11 @@ typedef struct Breaks
 } Breaks;
 
 /* Is range a before range b in encoding order (start, then longer first)? */
-static bool
+static inline bool
 range_before(const SmFuncRange *a, const SmFuncRange *b)
 {
-	if (a->start_line != b->start_line)
-		return a->start_line < b->start_line;
-	if (a->start_col != b->start_col)
-		return a->start_col < b->start_col;
-	if (a->end_line != b->end_line)
-		return a->end_line > b->end_line;
-	return a->end_col > b->end_col;
-}
-
-/* Does (l1, c1) come strictly before (l2, c2)? */
-static bool
-pos_lt(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
-{
-	return l1 < l2 || (l1 == l2 && c1 < c2);
+	return sm_range_before(a->start_line, a->start_col, a->end_line, a->end_col,
+						   b->start_line, b->start_col, b->end_line, b->end_col);
 }
 
 /* Sort range indexes by range_before (stably: of equal ranges, list order). */
@@ -110,7 +99,7 @@ flatten(const SmFuncList *list, Breaks *bs, SmError *err)
 	{
 		const SmFuncRange *r = &list->ranges[i];
 
-		if (pos_lt(r->start_line, r->start_col, r->end_line, r->end_col))
+		if (sm_pos_lt(r->start_line, r->start_col, r->end_line, r->end_col))
 			idx[n++] = i;
 	}
 	sort_indexes(idx, tmp, n, list->ranges);
@@ -121,7 +110,7 @@ flatten(const SmFuncList *list, Breaks *bs, SmError *err)
 		if ((i & 0xFFFF) == 0)
 			sm_check_interrupts(env);
 		/* close the open ranges that end at or before this one's start */
-		while (sp > 0 && ok && !pos_lt(r->start_line, r->start_col,
+		while (sp > 0 && ok && !sm_pos_lt(r->start_line, r->start_col,
 									   end_line[sp - 1], end_col[sp - 1]))
 		{
 			sp--;
@@ -134,7 +123,7 @@ flatten(const SmFuncList *list, Breaks *bs, SmError *err)
 		end_line[sp] = r->end_line;
 		end_col[sp] = r->end_col;
 		/* repair: never extend past the enclosing open range */
-		if (sp > 0 && pos_lt(end_line[sp - 1], end_col[sp - 1], r->end_line, r->end_col))
+		if (sp > 0 && sm_pos_lt(end_line[sp - 1], end_col[sp - 1], r->end_line, r->end_col))
 		{
 			end_line[sp] = end_line[sp - 1];
 			end_col[sp] = end_col[sp - 1];
@@ -333,7 +322,7 @@ sm_functab_check(const uint8_t *data, size_t len, SmError *err)
 					col = sm_get32(b + SM_FUNCTAB_B_COL),
 					ref = sm_get32(b + SM_FUNCTAB_B_REF);
 
-		if (i > 0 && !pos_lt(sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_LINE),
+		if (i > 0 && !sm_pos_lt(sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_LINE),
 							 sm_get32(b - SM_FUNCTAB_BREAK + SM_FUNCTAB_B_COL),
 							 line, col))
 			return sm_fail(err, SM_E_BINARY,
@@ -402,7 +391,7 @@ sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, Sm
 		uint32_t	mid = lo + (hi - lo) / 2;
 		const uint8_t *e = breaks + (size_t) mid * SM_FUNCTAB_BREAK;
 
-		if (pos_lt(line, col, sm_get32(e + SM_FUNCTAB_B_LINE), sm_get32(e + SM_FUNCTAB_B_COL)))
+		if (sm_pos_lt(line, col, sm_get32(e + SM_FUNCTAB_B_LINE), sm_get32(e + SM_FUNCTAB_B_COL)))
 			hi = mid;
 		else
 			lo = mid + 1;

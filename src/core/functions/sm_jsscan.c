@@ -21,6 +21,7 @@
  */
 #include <string.h>
 
+#include "base/sm_pos.h"
 #include "functions/sm_jslex.h"
 #include "functions/sm_jsscan.h"
 
@@ -766,6 +767,26 @@ start_method(St *st, Frame *F, const Tok *t)
 }
 
 /*
+ * A head token of a member (modifier or key): the first one starts the
+ * member; a later one makes the previous token a modifier keyword, if it
+ * was one.
+ */
+static void
+member_head_token(Frame *F, const Tok *t)
+{
+	if (F->mstate == MS_START)
+	{
+		F->mfirst_line = t->line;
+		F->mfirst_col = t->col;
+		F->mfirst_tok = t->idx;
+		F->mcount = 0;
+		F->mprev_kw = KW_NONE;
+	}
+	else
+		F->mprev_kw = (!F->mkey_computed && F->mlast.type == T_IDENT) ? F->mlast.kw : KW_NONE;
+}
+
+/*
  * A token at the member level of an object literal or class body.
  * Returns 1 when consumed, 0 to continue with the generic handling, -1 on
  * error.
@@ -818,16 +839,7 @@ member_token(St *st, Frame *F, Tok *t)
 	/* MS_START or MS_KEY */
 	if (is_head_token(t))
 	{
-		if (F->mstate == MS_START)
-		{
-			F->mfirst_line = t->line;
-			F->mfirst_col = t->col;
-			F->mfirst_tok = t->idx;
-			F->mcount = 0;
-			F->mprev_kw = KW_NONE;
-		}
-		else
-			F->mprev_kw = (!F->mkey_computed && F->mlast.type == T_IDENT) ? F->mlast.kw : KW_NONE;
+		member_head_token(F, t);
 		F->mlast = *t;
 		F->mkey_computed = false;
 		F->mcount++;
@@ -840,17 +852,7 @@ member_token(St *st, Frame *F, Tok *t)
 			{
 				Frame	   *B;
 
-				if (F->mstate == MS_START)
-				{
-					F->mfirst_line = t->line;
-					F->mfirst_col = t->col;
-					F->mfirst_tok = t->idx;
-					F->mcount = 0;
-					F->mprev_kw = KW_NONE;
-				}
-				else
-					F->mprev_kw = (!F->mkey_computed && F->mlast.type == T_IDENT) ?
-						F->mlast.kw : KW_NONE;
+				member_head_token(F, t);
 				B = push_frame(st, F_BRACKET, t);
 				if (B == NULL)
 					return -1;
@@ -1404,23 +1406,11 @@ done:
 /* ---- finishing ------------------------------------------------------------ */
 
 /* Order scopes by start, longer first, then by discovery (stable). */
-static bool
+static inline bool
 scope_before(const SmJsScope *a, const SmJsScope *b)
 {
-	if (a->start_line != b->start_line)
-		return a->start_line < b->start_line;
-	if (a->start_col != b->start_col)
-		return a->start_col < b->start_col;
-	if (a->end_line != b->end_line)
-		return a->end_line > b->end_line;
-	return a->end_col > b->end_col;
-}
-
-/* Does (l1, c1) come strictly before (l2, c2)? */
-static bool
-pos_lt(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
-{
-	return l1 < l2 || (l1 == l2 && c1 < c2);
+	return sm_range_before(a->start_line, a->start_col, a->end_line, a->end_col,
+						   b->start_line, b->start_col, b->end_line, b->end_col);
 }
 
 /* Sort scopes by scope_before (stably: of equal ones, discovery order). */
@@ -1447,7 +1437,7 @@ finish_scopes(St *st)
 		SmJsScope  *s = &st->scopes[i];
 
 		if (s->kind == DROPPED_KIND || s->end_line == UNSET ||
-			!pos_lt(s->start_line, s->start_col, s->end_line, s->end_col))
+			!sm_pos_lt(s->start_line, s->start_col, s->end_line, s->end_col))
 			continue;
 		st->scopes[n++] = *s;
 	}
@@ -1468,7 +1458,7 @@ finish_scopes(St *st)
 
 		if ((i & 0xFFFF) == 0)
 			sm_check_interrupts(st->env);
-		while (sp > 0 && !pos_lt(s->start_line, s->start_col,
+		while (sp > 0 && !sm_pos_lt(s->start_line, s->start_col,
 								 st->scopes[stack[sp - 1]].end_line,
 								 st->scopes[stack[sp - 1]].end_col))
 			sp--;
@@ -1477,7 +1467,7 @@ finish_scopes(St *st)
 		{
 			SmJsScope  *par = &st->scopes[stack[sp - 1]];
 
-			if (pos_lt(par->end_line, par->end_col, s->end_line, s->end_col))
+			if (sm_pos_lt(par->end_line, par->end_col, s->end_line, s->end_col))
 			{
 				s->end_line = par->end_line;
 				s->end_col = par->end_col;
@@ -1593,7 +1583,7 @@ sm_js_scope_at(const SmJsScan *scan, uint32_t line, uint32_t col)
 		uint32_t	mid = lo + (hi - lo) / 2;
 		const SmJsScope *s = &scan->scopes[mid];
 
-		if (pos_lt(line, col, s->start_line, s->start_col))
+		if (sm_pos_lt(line, col, s->start_line, s->start_col))
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -1601,7 +1591,7 @@ sm_js_scope_at(const SmJsScan *scan, uint32_t line, uint32_t col)
 	if (lo == 0)
 		return SM_NONE;
 	i = lo - 1;
-	while (i != SM_NONE && !pos_lt(line, col, scan->scopes[i].end_line, scan->scopes[i].end_col))
+	while (i != SM_NONE && !sm_pos_lt(line, col, scan->scopes[i].end_line, scan->scopes[i].end_col))
 		i = scan->scopes[i].parent;
 	return i;
 }
