@@ -9,7 +9,8 @@
 # server has it).  Then two canary files, one with a warning of -Wall
 # (unused variable) and one with a warning only -Wextra gives (empty body),
 # must each make the build fail: the flags are not only present but in
-# force, for files added later too (the Makefile takes every src/*/*.c).
+# force, for files added later too (the Makefile takes every .c of the
+# layer folders, src/core/core.mk, and of src/pg).
 # Needs no server.
 set -euo pipefail
 HARD_NAME=warnings
