@@ -18,7 +18,9 @@ Checks, each failure printed as "file: what", exit status 1 if any:
      --no-undefined, zlib and libc only): base; base and json; ... so the
      reader (format/) can be used and tested without the JSON parser or the
      JavaScript scanner.
-  Checks 4 and 5 are skipped with a message when cc or nm is missing.
+  6. the glue (src/pg) has no call cycle between its files either (compiled
+     with pg_config's server headers; skipped without pg_config).
+  Checks 4 to 6 are skipped with a message when cc or nm is missing.
 """
 import os
 import re
@@ -128,8 +130,52 @@ if cc and nm:
     for a in sorted(calls):
         if a not in state:
             visit(a, [a])
+
+    # 6. the glue's files do not call each other in a circle
+    pg_config = shutil.which(os.environ.get("PG_CONFIG", "pg_config"))
+    if pg_config:
+        incdir = subprocess.run([pg_config, "--includedir-server"], capture_output=True,
+                                text=True).stdout.strip()
+        gdef, gused = {}, {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in sorted(os.listdir(glue)):
+                if not n.endswith(".c"):
+                    continue
+                obj = os.path.join(tmp, n + ".o")
+                r = subprocess.run([cc, "-c", "-I" + core, "-I" + glue, "-I" + incdir, "-o", obj,
+                                    os.path.join(glue, n)], capture_output=True, text=True)
+                if r.returncode != 0:
+                    problems.append(f"src/pg/{n}: does not compile:\n{r.stderr}")
+                    continue
+                out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
+                gused[n] = set()
+                for line in out.splitlines():
+                    f = line.split()
+                    if len(f) == 2 and f[0] == "U":
+                        gused[n].add(f[1])
+                    elif len(f) == 3 and f[1] in "TDRB":
+                        gdef[f[2]] = n
+        gcalls = {n: {gdef[x] for x in syms if x in gdef and gdef[x] != n} for n, syms in gused.items()}
+        state = {}
+
+        def gvisit(a, path):
+            state[a] = 1
+            for b in sorted(gcalls.get(a, ())):
+                if state.get(b) == 1:
+                    problems.append("glue call cycle: " + " -> ".join("src/pg/" + c for c in path[path.index(b):] + [b]))
+                elif b not in state:
+                    gvisit(b, path + [b])
+            state[a] = 2
+
+        for a in sorted(gcalls):
+            if a not in state:
+                gvisit(a, [a])
+        glue_note = f"; the glue's {sum(len(v) for v in gcalls.values())} file-to-file calls have no cycle"
+    else:
+        glue_note = "; no pg_config: the glue's calls not checked"
 else:
     print("check-layers: no cc or nm, calls not checked")
+    glue_note = ""
 
 for p in problems:
     print(p)
@@ -141,4 +187,4 @@ if problems:
 print(f"check-layers: {nfiles} files in {len(layers)} layers ({' < '.join(layers)}); "
       f"includes and {nedges} file-to-file calls go down or sideways, no call cycle, "
       f"each prefix of the layers links alone; "
-      f"the glue includes sm_core.h only")
+      f"the glue includes sm_core.h only{glue_note}")
