@@ -421,7 +421,7 @@ sm_functab_find(const uint8_t *data, size_t len, uint32_t line, uint32_t col, Sm
 	return 1;
 }
 
-/* sm_map.h: the innermost function at a position of a stored map */
+/* sm_function_at (sm_functab.h): the innermost function at a position of a stored map */
 int
 sm_function_at(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anonymous,
 			   SmError *err)
