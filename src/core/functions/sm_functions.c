@@ -1,10 +1,9 @@
 /*
- * sm_functions.c -- build, attach and print the FUNCTIONS section; see
+ * sm_functions.c -- build, check and print the FUNCTIONS section; see
  * sm_functions.h.
  */
 #include <stdio.h>
 
-#include "base/sm_limits.h"
 #include "format/sm_format.h"
 #include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
@@ -117,38 +116,6 @@ sm_functions_from_source(SmMap *map, const char *js, size_t jslen, SmBuf *out, S
 	sm_func_list_free(&list);
 	sm_js_scan_free(&scan);
 	return ok;
-}
-
-bool
-sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
-					const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
-{
-	const uint8_t *toc = val + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE;
-	const size_t tab_len_at = SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH;
-	uint32_t	keep;
-	size_t		total;
-	uint8_t    *buf,
-			   *p;
-
-	if (len < SM_PREFIX_SIZE || sm_get32(toc + SM_TOC_OFFSET) > len)
-		return sm_fail(err, SM_E_BINARY, "not a stored map");
-	keep = sm_get32(toc + SM_TOC_OFFSET);		/* FUNCTIONS is the last section */
-	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
-		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
-	total = keep + tablen;
-	buf = sm_alloc(env, prefix + total, err);
-	if (buf == NULL)
-		return false;
-	p = buf + prefix;
-	memcpy(p, val, keep);
-	if (tablen)
-		memcpy(p + keep, tab, tablen);
-	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
-	sm_put32(p + tab_len_at, (uint32_t) tablen);
-	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
-	*out = buf;
-	*out_len = prefix + total;
-	return true;
 }
 
 bool

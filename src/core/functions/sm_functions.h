@@ -2,8 +2,9 @@
  * sm_functions.h -- the FUNCTIONS section of a stored map: where the
  * original name of the function around a generated position comes from
  * (the generated code scanned at input, the ECMA-426 `scopes` field, or
- * this extension's own `x_sourcemap_functions` member), and how it gets
- * into the value and back out as JSON.  The table itself is sm_functab.h.
+ * this extension's own `x_sourcemap_functions` member), how an untrusted
+ * one is checked, and how it is written out as JSON.  The table itself is
+ * sm_functab.h; ingest (io/sm_build.c) puts it into the value.
  */
 #ifndef SM_FUNCTIONS_H
 #define SM_FUNCTIONS_H
@@ -23,15 +24,6 @@ bool		sm_functions_from_doc(const char *json, const SmDoc *doc,
 /* The table from the generated code of map, names resolved through the map. */
 bool		sm_functions_from_source(SmMap *map, const char *js, size_t jslen, SmBuf *out,
 									 SmError *err);
-
-/*
- * A copy of the stored value val (len bytes, after `prefix` bytes) with
- * tab as its FUNCTIONS section, replacing any; *out has `prefix` unused
- * bytes in front, as sm_build gives.
- */
-bool		sm_functions_attach(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
-								const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len,
-								SmError *err);
 
 /*
  * Check an untrusted table completely: sm_functab_check, and that it is

@@ -744,7 +744,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	sec[SM_SEC_CONTENT_INDEX] = &b->content_index;
 	sec[SM_SEC_BLOCKS] = &b->blocks.data;
 	sec[SM_SEC_CONTENT] = &b->content_data;
-	sec[SM_SEC_FUNCTIONS] = &functions;	/* filled by sm_functions_attach */
+	sec[SM_SEC_FUNCTIONS] = &functions;	/* filled by attach_table */
 
 	total = SM_PREFIX_SIZE;
 	for (int i = 0; i < SM_NSECTIONS; i++)
@@ -818,6 +818,42 @@ check_json_size(const uint8_t *val, size_t len, const SmEnv *env, SmError *err)
 	return ok;
 }
 
+/*
+ * A copy of the stored value val (len bytes) with tab as its FUNCTIONS
+ * section, replacing any; *out has `prefix` unused bytes in front.
+ */
+static bool
+attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
+			 const SmEnv *env, size_t prefix, uint8_t **out, size_t *out_len, SmError *err)
+{
+	const uint8_t *toc = val + SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE;
+	const size_t tab_len_at = SM_HEADER_SIZE + SM_SEC_FUNCTIONS * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH;
+	uint32_t	keep;
+	size_t		total;
+	uint8_t    *buf,
+			   *p;
+
+	if (len < SM_PREFIX_SIZE || sm_get32(toc + SM_TOC_OFFSET) > len)
+		return sm_fail(err, SM_E_BINARY, "not a stored map");
+	keep = sm_get32(toc + SM_TOC_OFFSET);		/* FUNCTIONS is the last section */
+	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
+		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
+	total = keep + tablen;
+	buf = sm_alloc(env, prefix + total, err);
+	if (buf == NULL)
+		return false;
+	p = buf + prefix;
+	memcpy(p, val, keep);
+	if (tablen)
+		memcpy(p + keep, tab, tablen);
+	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
+	sm_put32(p + tab_len_at, (uint32_t) tablen);
+	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	*out = buf;
+	*out_len = prefix + total;
+	return true;
+}
+
 /* The map of the document, with the function table the document carries. */
 static bool
 build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
@@ -868,7 +904,7 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 		smb_init(&tab, env, err);
 		ok = sm_functions_from_doc(json, doc, env, &tab, err) &&
 			(tab.len == 0 ||
-			 sm_functions_attach(*out + prefix, *out_len - prefix, tab.data, tab.len, env, prefix,
+			 attach_table(*out + prefix, *out_len - prefix, tab.data, tab.len, env, prefix,
 								 &with, &with_len, err));
 		if (ok && tab.len)
 		{
@@ -926,7 +962,7 @@ attach_scanned(const uint8_t *val, size_t val_len, const char *js, size_t jslen,
 		return false;
 	smb_init(&tab, env, err);
 	ok = sm_functions_from_source(m, js, jslen, &tab, err) &&
-		sm_functions_attach(val, val_len, tab.data, tab.len, env, prefix, out, out_len, err);
+		attach_table(val, val_len, tab.data, tab.len, env, prefix, out, out_len, err);
 	if (ok && !check_json_size(*out + prefix, *out_len - prefix, env, err))
 	{
 		sm_free(env, *out);
