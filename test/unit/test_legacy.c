@@ -240,7 +240,7 @@ main(void)
 				snapshots = 0;
 
 	if (!tu_check(&total, text != NULL, "cannot read %s", list))
-		return tu_finish("test_legacy", &total);
+		return tu_finish("legacy", &total);
 	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n"))
 	{
 		char		fixture[256],
@@ -283,5 +283,5 @@ main(void)
 	free(list);
 	free(dir);
 	free(corpus);
-	return tu_finish("test_legacy", &total);
+	return tu_finish("legacy", &total);
 }

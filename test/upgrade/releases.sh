@@ -22,12 +22,13 @@ for c in $(echo "$RELEASES" | tr ' ' '\n' | cut -d: -f2) $SNAPSHOT; do
 done
 
 # build_library COMMIT: the extension's shared library at COMMIT, built from
-# git history into $work/lib-COMMIT; prints the path of the .so.
+# git history into $work/lib-COMMIT (without the -Werror of its day: a newer
+# compiler may warn about old code); prints the path of the .so.
 build_library() {
 	local dir="$work/lib-$1"
 	mkdir -p "$dir"
 	git archive "$1" | tar -x -C "$dir"
-	make -s -C "$dir" PG_CONFIG="/usr/lib/postgresql/$PGV/bin/pg_config" -j2 > "$dir/build.log" 2>&1 ||
+	make -s -C "$dir" PG_CONFIG="/usr/lib/postgresql/$PGV/bin/pg_config" PG_CFLAGS= -j2 > "$dir/build.log" 2>&1 ||
 		{ tail -n 20 "$dir/build.log" >&2; return 1; }
 	chmod -R a+rX "$dir"
 	echo "$dir/sourcemap.so"
@@ -87,8 +88,13 @@ else
 		check "$version: tokens, sources, names, info (stored size too), content = the current library's" \
 			"$work/$db.new.OTHERS" "$work/fresh.OTHERS"
 		check "$version: batch lookups, summary, equality = the current library's" "$work/$db.new.NEWER" "$work/fresh.NEWER"
-		PGOPTIONS="-c sourcemap.cache_size=0" q -d "$db" -c "$LOOKUPS" > "$work/$db.nocache.LOOKUPS"
-		check "$version: lookups with the cache off" "$work/$db.nocache.LOOKUPS" "$work/fresh.LOOKUPS"
+		# without the cache every lookup converts a 0.1.0 value again: a sample of the positions
+		PGOPTIONS="-c sourcemap.cache_size=0" q -d "$db" \
+			-c "${LOOKUPS/FROM positions p/FROM (SELECT * FROM positions WHERE (line::bigint + col) % 50 = 0) p}" \
+			> "$work/$db.nocache.LOOKUPS"
+		awk -F'\t' '($2 + $3) % 50 == 0' "$work/fresh.LOOKUPS" > "$work/$db.nocache.want"
+		check "$version: lookups with the cache off (positions with (line + col) % 50 = 0)" \
+			"$work/$db.nocache.LOOKUPS" "$work/$db.nocache.want"
 		q -d "$db" -c "${OTHERS//FROM maps/FROM maps_main}" > "$work/$db.main.OTHERS"
 		check "$version: values stored inline and compressed" "$work/$db.main.OTHERS" "$work/fresh.OTHERS"
 		check_value "$version: each value = and hashes as the current library's build of its JSON" \
