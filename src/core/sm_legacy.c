@@ -139,6 +139,8 @@ decode_block(V010 *v, uint32_t b, const uint8_t *raw, size_t rawlen, uint32_t li
 					z;
 		SmMapping	m;
 
+		if ((i & 0xFFFF) == 0xFFFF)
+			sm_check_interrupts(v->env);
 		if (!sm_read_uvarint(&p, end, &h))
 			return sm_fail(v->err, SM_E_BINARY, "block %u truncated at segment %u", b, i);
 		if (i == 0 && (h & SM_SEG_NEW_LINE || h >> SM_SEG_SHIFT))
@@ -227,7 +229,8 @@ convert_blocks(V010 *v, SmBlockWriter *w)
 		sm_check_interrupts(v->env);
 		if (off != expect_off || next < off || next > v->slen[SM_SEC_BLOCKS])
 			ok = sm_fail(v->err, SM_E_BINARY, "block %u is not where the block index says", b);
-		else if (count == 0 || count > rawlen || (b + 1 < v->nblocks && count < V010_BLOCK_SEGMENTS))
+		else if (count == 0 || count > rawlen || count > v->nsegments - seen ||
+				 (b + 1 < v->nblocks && count < V010_BLOCK_SEGMENTS))
 			ok = sm_fail(v->err, SM_E_BINARY, "block %u has a bad segment count", b);
 		else if (!compressed ? next - off != rawlen
 				 : (uint64_t) rawlen > (uint64_t) (next - off) * V010_ZLIB_RATIO + 64)

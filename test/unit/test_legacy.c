@@ -63,7 +63,7 @@ same_segments(SmMap *a, SmMap *b, const char *what)
 static bool
 same_str(const SmStr *a, const SmStr *b)
 {
-	return a->isnull == b->isnull && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+	return a->isnull == b->isnull && a->len == b->len && (a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0);
 }
 
 /* Sources (resolved), names and contents of both maps agree. */
