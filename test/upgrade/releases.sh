@@ -9,6 +9,10 @@
 # binary send), and load the binary COPY the old library wrote.  A
 # development snapshot between releases (never released, another layout
 # under the same format version) must be refused with 22P03, not misread.
+# The extension's objects come from the tree's install scripts (installing
+# a release's own scripts would mean replacing the system's extension files);
+# what is tested here is the stored values, which the type's input and
+# output functions of each library make and read.
 # Uses run.sh's q, check, check_value, $work, the queries and fresh.*.
 
 # version:commit:sections -- each release's library, and the section count
