@@ -30,10 +30,13 @@
  * and one chunk per string, each as a single slice.
  *
  * Mapping block (before compression): segments in generated order, each
- *   uvarint h = colpart << 3 | has_name << 2 | has_source << 1 | new_line
- *   [uvarint line_delta - 1]               if new_line (colpart is then the column)
- *   [svarint dsource, dline, dcolumn]      if has_source (deltas within the block)
- *   [svarint dname]                        if has_name
+ *   h = colpart << 3 | has_name << 2 | has_source << 1 | new_line
+ *   [line_delta - 1]                       if new_line (colpart is then the column)
+ *   [dsource, dline, dcolumn]              if has_source (deltas within the block)
+ *   [dname]                                if has_name
+ * with each field in a stream of its own (sm_blocks.h has the streams and
+ * the predicted original columns; release 0.1.0 interleaved the fields and
+ * had no FUNCTIONS section, see sm_legacy.h).
  * Without new_line, colpart is the column's delta from the previous segment.
  * The first segment of a block starts from the index entry's line and
  * column; the source/line/column/name deltas start from zero.  Segments with

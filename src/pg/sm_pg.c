@@ -5,6 +5,7 @@
  */
 #include "sm_pg.h"
 #include "sm_cache.h"
+#include "sm_legacy.h"
 
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -105,6 +106,28 @@ sm_pg_report(const SmError *err, const char *prefix)
 			errcode(sm_pg_sqlstate(err->code)),
 			errmsg("%s", err->msg));
 	pg_unreachable();
+}
+
+struct varlena *
+sm_pg_current_layout(struct varlena *v, const char *prefix)
+{
+	const uint8_t *data = (const uint8_t *) VARDATA_ANY(v);
+	size_t		len = VARSIZE_ANY_EXHDR(v);
+	SmError		err = {0};
+	uint8_t    *out = NULL;
+	size_t		out_len = 0;
+
+	if (!sm_legacy_detect(data, len))
+		return v;
+	if (!sm_legacy_convert(data, len, &sm_pg_env, VARHDRSZ, &out, &out_len, &err))
+		sm_pg_report(&err, prefix);
+	if (out_len > MaxAllocSize)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s: the value of an older release takes %zu bytes in today's layout, too many",
+					   prefix, out_len - VARHDRSZ));
+	SET_VARSIZE(out, out_len);
+	return (struct varlena *) out;
 }
 
 text *
