@@ -37,6 +37,8 @@
  *     brute-force answer, iteration is ordered and complete, strings and
  *     contents read, sm_to_json gives JSON that sm_build accepts and that
  *     comes back unchanged: what binary COPY accepts survives a text dump);
+ *   - a value in release 0.1.0's layout (sm_legacy.h) converts to one that
+ *     sm_validate accepts, or is refused with SM_E_BINARY (SM_E_LIMIT);
  *   - for a quarter of the inputs, validation and reads are repeated with one
  *     allocation failing (every allocation in turn for 0xFA): clean errors,
  *     no leaks, and sm_validate never accepts only because of the failure.
@@ -52,6 +54,7 @@
 #include "format/sm_format.h"
 #include "functions/sm_functab.h"
 #include "fuzz_common.h"
+#include "io/sm_legacy.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -213,11 +216,15 @@ fix_total(Buf *v)
 		sm_put32(v->p + SM_H_TOTAL, (uint32_t) v->n);
 }
 
+/* The checksum fixed up, over the prefix of the current layout or of 0.1.0's (ten sections). */
 static void
 fix_checksum(Buf *v)
 {
-	if (v->n >= SM_PREFIX_SIZE)
-		sm_put64(v->p + SM_H_CHECKSUM, sm_checksum(v->p + SM_PREFIX_SIZE, v->n - SM_PREFIX_SIZE));
+	size_t		prefix = sm_legacy_detect(v->p, v->n) ? SM_HEADER_SIZE + 10 * SM_TOC_ENTRY_SIZE
+		: SM_PREFIX_SIZE;
+
+	if (v->n >= prefix)
+		sm_put64(v->p + SM_H_CHECKSUM, sm_checksum(v->p + prefix, v->n - prefix));
 }
 
 /* Section s's offset and length from the value's own table of contents. */
@@ -967,6 +974,31 @@ check_value(const uint8_t *v, size_t len, uint64_t h, bool sweep)
 	}
 	allocs = e.nallocs;
 	fz_env_check_clean(&e, "sm_validate and reads");
+
+	/*
+	 * 2b: a value in release 0.1.0's layout, as recv and every reader take
+	 * it: converted or refused with SM_E_BINARY (SM_E_LIMIT when too big),
+	 * and what it converts to passes sm_validate in the current layout.
+	 */
+	if (sm_legacy_detect(v, len))
+	{
+		uint8_t    *conv = NULL;
+		size_t		conv_len = 0;
+
+		fz_env_init(&e, 0);
+		memset(&err, 0, sizeof(err));
+		if (sm_legacy_convert(v, len, &e.env, 0, &conv, &conv_len, &err))
+		{
+			FZ_CHECK(!sm_legacy_detect(conv, conv_len), "a converted value still has the old layout");
+			FZ_CHECK(sm_validate(conv, conv_len, &e.env, &err),
+					 "a converted value does not validate: %s", err.msg);
+			sm_free(&e.env, conv);
+		}
+		else
+			FZ_CHECK(err.code == SM_E_BINARY || err.code == SM_E_LIMIT,
+					 "sm_legacy_convert failed with error class %d: %s", (int) err.code, err.msg);
+		fz_env_check_clean(&e, "sm_legacy_convert");
+	}
 
 	/* 3: one allocation failing: a random one, or each in turn (sweep) */
 	if ((sweep || ((h >> 40) & 3) == 0) && fz_inject_failures() && allocs > 0)

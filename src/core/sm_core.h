@@ -4,7 +4,7 @@
  *
  * The core is a library in layers (README.md in this folder); this header
  * gathers what a user of the library needs from them: the stored map and
- * its reader, building and checking and writing out a whole map, the
+ * its reader, reading values stored by older releases, building and checking and writing out a whole map, the
  * original function names at a position, compressed input, and the
  * symbolication tools (stack traces, source context, source map
  * references, reverse lookups).  Everything else is internal to the core.
@@ -17,6 +17,7 @@
 #include "format/sm_map.h"
 #include "functions/sm_functab.h"
 #include "io/sm_io.h"
+#include "io/sm_legacy.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"
 #include "symbolicate/sm_reverse.h"

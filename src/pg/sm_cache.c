@@ -199,6 +199,37 @@ header_matches(SmCacheEntry *e, struct varlena *pointer)
 }
 
 /*
+ * A value that sm_open refused with *err may be one stored by an older
+ * release: then it is read whole, converted (sm_pg_current_layout) and
+ * opened in memory, in cxt, so a cached map keeps the converted form and
+ * pays for the conversion once.  Otherwise ERROR with *err.
+ */
+static SmMap *
+open_older_release(struct varlena *pointer, MemoryContext cxt, const SmEnv *env,
+				   SliceReader *r, SmError *err)
+{
+	SmError		herr = {0};
+	const uint8_t *h = fetch_slice(r, 0, SM_HEADER_SIZE, false, &herr);
+	MemoryContext old;
+	struct varlena *whole,
+			   *cur;
+	SmMap	   *m;
+
+	if (h == NULL || !sm_legacy_detect(h, SM_HEADER_SIZE))
+		sm_pg_report(err, "corrupt sourcemap value");
+	old = MemoryContextSwitchTo(cxt);
+	whole = detoast_attr(pointer);
+	cur = sm_pg_current_layout(whole, "corrupt sourcemap value");
+	if (cur != whole)
+		pfree(whole);
+	MemoryContextSwitchTo(old);
+	m = sm_open_buffer(env, (const uint8_t *) VARDATA(cur), VARSIZE(cur) - VARHDRSZ, err);
+	if (m == NULL)
+		sm_pg_report(err, "corrupt sourcemap value");
+	return m;
+}
+
+/*
  * Open a TOASTed value through slices; the reader and the map's environment
  * live in cxt, where the map allocates too.
  */
@@ -217,7 +248,7 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	env->ctx = cxt;
 	m = sm_open(env, total, fetch_slice, r, &err);
 	if (m == NULL)
-		sm_pg_report(&err, "corrupt sourcemap value");
+		m = open_older_release(pointer, cxt, env, r, &err);
 	*reader = r;
 	return m;
 }
@@ -323,7 +354,7 @@ sm_pg_open(Datum d)
 		}
 	}
 	/* in memory, inline or compressed: the whole value */
-	v = PG_DETOAST_DATUM(d);
+	v = sm_pg_current_layout(PG_DETOAST_DATUM(d), "corrupt sourcemap value");
 	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v), VARSIZE(v) - VARHDRSZ, &err);
 	if (m == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");

@@ -96,6 +96,28 @@ sm_pg_report(const SmError *err, const char *prefix)
 	pg_unreachable();
 }
 
+struct varlena *
+sm_pg_current_layout(struct varlena *v, const char *prefix)
+{
+	const uint8_t *data = (const uint8_t *) VARDATA_ANY(v);
+	size_t		len = VARSIZE_ANY_EXHDR(v);
+	SmError		err = {0};
+	uint8_t    *out = NULL;
+	size_t		out_len = 0;
+
+	if (!sm_legacy_detect(data, len))
+		return v;
+	if (!sm_legacy_convert(data, len, &sm_pg_env, VARHDRSZ, &out, &out_len, &err))
+		sm_pg_report(&err, prefix);
+	if (out_len > MaxAllocSize)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s: the value of an older release takes %zu bytes in today's layout, too many",
+					   prefix, out_len - VARHDRSZ));
+	SET_VARSIZE(out, out_len);
+	return (struct varlena *) out;
+}
+
 text *
 sm_pg_text(const char *utf8, size_t len)
 {

@@ -31,6 +31,14 @@ extern int	sm_pg_sqlstate(SmErrCode code);
  */
 pg_noreturn extern void sm_pg_report(const SmError *err, const char *prefix);
 
+/*
+ * A detoasted value in the current stored layout: v itself, or, for a value
+ * stored by an older release (sm_legacy.h), its conversion, palloc'd in the
+ * current context.  A value claiming an older layout that is not a valid one
+ * is an ERROR (22P03) reported as "<prefix>: <message>".
+ */
+extern struct varlena *sm_pg_current_layout(struct varlena *v, const char *prefix);
+
 /* A text value from UTF-8 bytes, converted to the database encoding. */
 extern text *sm_pg_text(const char *utf8, size_t len);
 

@@ -145,6 +145,9 @@ sourcemap_recv(PG_FUNCTION_ARGS)
 	v = palloc(VARHDRSZ + n);
 	SET_VARSIZE(v, VARHDRSZ + n);
 	pq_copymsgbytes(buf, VARDATA(v), (int) n);	/* consumes every byte */
+	/* an older release's layout is stored as today's */
+	v = sm_pg_current_layout(v, "invalid binary sourcemap");
+	n = VARSIZE(v) - VARHDRSZ;
 
 	if (!sm_validate((const uint8_t *) VARDATA(v), n, &sm_pg_env, &err))
 	{
@@ -157,11 +160,15 @@ sourcemap_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(v);
 }
 
-/* Binary output: the wire version byte, then the stored form as is. */
+/*
+ * Binary output: the wire version byte, then the stored form (as today's
+ * layout for a value stored by an older release).
+ */
 Datum
 sourcemap_send(PG_FUNCTION_ARGS)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	struct varlena *v = sm_pg_current_layout(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)),
+											 "corrupt sourcemap value");
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);

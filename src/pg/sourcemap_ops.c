@@ -6,7 +6,9 @@
  * the 32-byte headers first (which carry the length and a checksum of the
  * rest), read as slices, and compares whole values only when the headers
  * are equal, which for different maps practically never happens.  Hashes
- * come from the stored checksum without reading the rest.
+ * come from the stored checksum without reading the rest.  A value stored
+ * by an older release is converted first (read whole), so it compares and
+ * hashes as the same map stored today.
  */
 #include "sm_pg.h"
 
@@ -23,11 +25,30 @@ PG_FUNCTION_INFO_V1(sourcemap_cmp);
 PG_FUNCTION_INFO_V1(sourcemap_hash);
 PG_FUNCTION_INFO_V1(sourcemap_hash_extended);
 
-/* The first SM_HEADER_SIZE bytes of a value (the whole value if shorter). */
+/*
+ * The whole value in the current layout: a value stored by an older
+ * release is compared and hashed as it reads today (sm_pg_current_layout),
+ * so it equals the same map stored by this release.
+ */
 static struct varlena *
-header_of(Datum d)
+value_of(Datum d)
 {
-	return PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	return sm_pg_current_layout(PG_DETOAST_DATUM_PACKED(d), "corrupt sourcemap value");
+}
+
+/*
+ * The first SM_HEADER_SIZE bytes of a value (the whole value if shorter)
+ * at *h, *len of them.
+ */
+static void
+header_of(Datum d, const char **h, Size *len)
+{
+	struct varlena *s = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+
+	if (sm_legacy_detect((const uint8_t *) VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s)))
+		s = value_of(d);
+	*h = VARDATA_ANY(s);
+	*len = Min(VARSIZE_ANY_EXHDR(s), SM_HEADER_SIZE);
 }
 
 /* memcmp-style order of two byte strings, shorter first on a common prefix. */
@@ -47,15 +68,19 @@ compare(FunctionCallInfo fcinfo)
 {
 	Datum		a = PG_GETARG_DATUM(0);
 	Datum		b = PG_GETARG_DATUM(1);
-	struct varlena *ha = header_of(a);
-	struct varlena *hb = header_of(b);
-	int			r = bytes_cmp(VARDATA_ANY(ha), VARSIZE_ANY_EXHDR(ha),
-							  VARDATA_ANY(hb), VARSIZE_ANY_EXHDR(hb));
+	const char *ha,
+			   *hb;
+	Size		la,
+				lb;
+	int			r;
 
+	header_of(a, &ha, &la);
+	header_of(b, &hb, &lb);
+	r = bytes_cmp(ha, la, hb, lb);
 	if (r == 0)
 	{
-		struct varlena *va = PG_DETOAST_DATUM_PACKED(a);
-		struct varlena *vb = PG_DETOAST_DATUM_PACKED(b);
+		struct varlena *va = value_of(a);
+		struct varlena *vb = value_of(b);
 
 		r = bytes_cmp(VARDATA_ANY(va), VARSIZE_ANY_EXHDR(va),
 					  VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb));
@@ -109,10 +134,11 @@ sourcemap_cmp(PG_FUNCTION_ARGS)
 static uint64
 header_hash(Datum d, uint64 seed)
 {
-	struct varlena *h = header_of(d);
+	const char *h;
+	Size		len;
 
-	return hash_bytes_extended((const unsigned char *) VARDATA_ANY(h),
-							   (int) VARSIZE_ANY_EXHDR(h), seed);
+	header_of(d, &h, &len);
+	return hash_bytes_extended((const unsigned char *) h, (int) len, seed);
 }
 
 Datum

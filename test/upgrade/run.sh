@@ -9,6 +9,13 @@
 #   - lookups over every vendored map (test/data), at the golden positions and
 #     with every bias, give the same answers before the upgrade, after it, and
 #     on the fresh install; so do the other functions.
+# Then the values every release's library stored (test/upgrade/releases.sh):
+# the library of each release is built from git history, stores the
+# vendored maps and answers; the current library must read the same values
+# with the same answers (and as the same maps the current library stores),
+# and refuse what an unreleased development snapshot stored.  That part
+# needs a git clone with history (skipped with a message otherwise), gcc and
+# zlib's headers; no network.
 # Needs the extension installed (make install, or the Debian package) and
 # postgresql-common's pg_virtualenv.  Prints "upgrade: N passed, M failed".
 #   bash test/upgrade/run.sh            (PGV=15 by default)
@@ -197,6 +204,8 @@ for old in $olds; do
 		                   FROM maps_$db a FULL JOIN maps b USING (path)")" \
 		"$(q -d fresh -c "SELECT count(*) || '/' || count(*) FROM maps")"
 done
+
+. test/upgrade/releases.sh
 
 echo "upgrade: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

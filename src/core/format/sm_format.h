@@ -43,6 +43,8 @@
  * predicted block, OCOL holds the original column delta minus the generated
  * one for a segment on the previous one's line, source and original line.
  * Segments with the same (line, column) never straddle two blocks.
+ * Release 0.1.0 interleaved the fields and had no FUNCTIONS section (see
+ * sm_legacy.h).
  *
  * String table directory: u32 count, u32 group_shift, u32 chunk count, then
  * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
