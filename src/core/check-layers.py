@@ -74,55 +74,42 @@ for n in sorted(os.listdir(glue)):
                 problems.append(f'src/pg/{n}: #include "{inc}": the glue includes sm_core.h only')
 
 # 4. calls between files, from the compiled objects
-calls = {}
-cc, nm = shutil.which(os.environ.get("CC", "cc")), shutil.which("nm")
-if cc and nm:
+
+
+def call_graph(srcdir, names, flags, tmp, label):
+    """Compile each file of names (paths under srcdir) into tmp; return
+    {name: object path} and {name: the other files whose functions it calls}."""
     defined, used, objs = {}, {}, {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for rel, layer in files:
-            if not rel.endswith(".c"):
-                continue
-            obj = os.path.join(tmp, rel.replace(os.sep, "_") + ".o")
-            r = subprocess.run([cc, "-std=c99", "-fPIC", "-c", "-I" + core, "-o", obj,
-                                os.path.join(core, rel)],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                problems.append(f"src/core/{rel}: does not compile:\n{r.stderr}")
-                continue
-            out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
-            objs.setdefault(layer, []).append(obj)
-            used[rel] = set()
-            for line in out.splitlines():
-                f = line.split()
-                if len(f) == 2 and f[0] == "U":
-                    used[rel].add(f[1])
-                elif len(f) == 3 and f[1] in "TDRB":
-                    defined[f[2]] = rel
-        # 5. each prefix of the stack links alone
-        stack = []
-        for layer in layers:
-            stack += objs.get(layer, [])
-            r = subprocess.run([cc, "-shared", "-Wl,--no-undefined", "-o", os.path.join(tmp, "prefix.so")]
-                               + stack + ["-lz"], capture_output=True, text=True)
-            if r.returncode != 0:
-                problems.append(f"layers {' + '.join(layers[:layers.index(layer) + 1])} do not link "
-                                f"on their own:\n{r.stderr.strip()}")
-    for rel, syms in used.items():
-        calls[rel] = {defined[s] for s in syms if s in defined and defined[s] != rel}
-    layer_of = dict(files)
-    for a in sorted(calls):
-        for b in sorted(calls[a]):
-            if rank[layer_of[b]] > rank[layer_of[a]]:
-                problems.append(f"src/core/{a}: calls into src/core/{b}, layer {layer_of[b]} is above {layer_of[a]}")
-    # a cycle: depth-first search for a back edge
+    for name in names:
+        obj = os.path.join(tmp, label + "_" + name.replace(os.sep, "_") + ".o")
+        r = subprocess.run([cc, "-c"] + flags + ["-o", obj, os.path.join(srcdir, name)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            problems.append(f"src/{label}/{name}: does not compile:\n{r.stderr}")
+            continue
+        objs[name] = obj
+        used[name] = set()
+        out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[0] == "U":
+                used[name].add(f[1])
+            elif len(f) == 3 and f[1] in "TDRB":
+                defined[f[2]] = name
+    return objs, {n: {defined[x] for x in syms if x in defined and defined[x] != n}
+                  for n, syms in used.items()}
+
+
+def report_cycles(calls, label):
+    """A problem for each back edge of a depth-first search over calls."""
     state = {}
 
     def visit(a, path):
         state[a] = 1
         for b in sorted(calls.get(a, ())):
             if state.get(b) == 1:
-                cycle = path[path.index(b):] + [b]
-                problems.append("call cycle: " + " -> ".join("src/core/" + c for c in cycle))
+                problems.append(f"{label} call cycle: " +
+                                " -> ".join(f"src/{label}/" + c for c in path[path.index(b):] + [b]))
             elif b not in state:
                 visit(b, path + [b])
         state[a] = 2
@@ -131,45 +118,38 @@ if cc and nm:
         if a not in state:
             visit(a, [a])
 
+
+calls = {}
+cc, nm = shutil.which(os.environ.get("CC", "cc")), shutil.which("nm")
+if cc and nm:
+    layer_of = dict(files)
+    with tempfile.TemporaryDirectory() as tmp:
+        objs, calls = call_graph(core, [rel for rel, _ in files if rel.endswith(".c")],
+                                 ["-std=c99", "-fPIC", "-I" + core], tmp, "core")
+        # 5. each prefix of the stack links alone
+        stack = []
+        for layer in layers:
+            stack += [o for rel, o in objs.items() if layer_of[rel] == layer]
+            r = subprocess.run([cc, "-shared", "-Wl,--no-undefined", "-o", os.path.join(tmp, "prefix.so")]
+                               + stack + ["-lz"], capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append(f"layers {' + '.join(layers[:layers.index(layer) + 1])} do not link "
+                                f"on their own:\n{r.stderr.strip()}")
+    for a in sorted(calls):
+        for b in sorted(calls[a]):
+            if rank[layer_of[b]] > rank[layer_of[a]]:
+                problems.append(f"src/core/{a}: calls into src/core/{b}, layer {layer_of[b]} is above {layer_of[a]}")
+    report_cycles(calls, "core")
+
     # 6. the glue's files do not call each other in a circle
     pg_config = shutil.which(os.environ.get("PG_CONFIG", "pg_config"))
     if pg_config:
         incdir = subprocess.run([pg_config, "--includedir-server"], capture_output=True,
                                 text=True).stdout.strip()
-        gdef, gused = {}, {}
         with tempfile.TemporaryDirectory() as tmp:
-            for n in sorted(os.listdir(glue)):
-                if not n.endswith(".c"):
-                    continue
-                obj = os.path.join(tmp, n + ".o")
-                r = subprocess.run([cc, "-c", "-I" + core, "-I" + glue, "-I" + incdir, "-o", obj,
-                                    os.path.join(glue, n)], capture_output=True, text=True)
-                if r.returncode != 0:
-                    problems.append(f"src/pg/{n}: does not compile:\n{r.stderr}")
-                    continue
-                out = subprocess.run([nm, obj], capture_output=True, text=True, check=True).stdout
-                gused[n] = set()
-                for line in out.splitlines():
-                    f = line.split()
-                    if len(f) == 2 and f[0] == "U":
-                        gused[n].add(f[1])
-                    elif len(f) == 3 and f[1] in "TDRB":
-                        gdef[f[2]] = n
-        gcalls = {n: {gdef[x] for x in syms if x in gdef and gdef[x] != n} for n, syms in gused.items()}
-        state = {}
-
-        def gvisit(a, path):
-            state[a] = 1
-            for b in sorted(gcalls.get(a, ())):
-                if state.get(b) == 1:
-                    problems.append("glue call cycle: " + " -> ".join("src/pg/" + c for c in path[path.index(b):] + [b]))
-                elif b not in state:
-                    gvisit(b, path + [b])
-            state[a] = 2
-
-        for a in sorted(gcalls):
-            if a not in state:
-                gvisit(a, [a])
+            _, gcalls = call_graph(glue, sorted(n for n in os.listdir(glue) if n.endswith(".c")),
+                                   ["-I" + core, "-I" + glue, "-I" + incdir], tmp, "pg")
+        report_cycles(gcalls, "pg")
         glue_note = f"; the glue's {sum(len(v) for v in gcalls.values())} file-to-file calls have no cycle"
     else:
         glue_note = "; no pg_config: the glue's calls not checked"
