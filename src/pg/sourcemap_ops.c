@@ -7,6 +7,12 @@
  * rest), read as slices, and compares whole values only when the headers
  * are equal, which for different maps practically never happens.  Hashes
  * come from the stored checksum without reading the rest.
+ *
+ * A sort or an index build calls these millions of times in one memory
+ * context that lives until its end, so every copy they make (a header slice
+ * of a TOASTed value, a detoasted whole value) is freed before returning,
+ * as PostgreSQL's own comparison functions do with PG_FREE_IF_COPY; a header
+ * of a value already in memory is read in place.
  */
 #include "sm_format.h"
 #include "sm_pg.h"
@@ -24,11 +30,28 @@ PG_FUNCTION_INFO_V1(sourcemap_cmp);
 PG_FUNCTION_INFO_V1(sourcemap_hash);
 PG_FUNCTION_INFO_V1(sourcemap_hash_extended);
 
-/* The first SM_HEADER_SIZE bytes of a value (the whole value if shorter). */
-static struct varlena *
-header_of(Datum d)
+/*
+ * The first SM_HEADER_SIZE bytes of a value (the whole value if shorter):
+ * in place when the value is in memory and not compressed, else read as a
+ * slice into *copy, which the caller frees with free_copy().
+ */
+static const char *
+header_of(Datum d, Size *len, struct varlena **copy)
 {
-	return PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	*copy = NULL;
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+		v = *copy = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	*len = Min(VARSIZE_ANY_EXHDR(v), SM_HEADER_SIZE);
+	return VARDATA_ANY(v);
+}
+
+static void
+free_copy(struct varlena *copy, Datum original)
+{
+	if (copy != NULL && copy != (struct varlena *) DatumGetPointer(original))
+		pfree(copy);
 }
 
 /* memcmp-style order of two byte strings, shorter first on a common prefix. */
@@ -48,11 +71,16 @@ compare(FunctionCallInfo fcinfo)
 {
 	Datum		a = PG_GETARG_DATUM(0);
 	Datum		b = PG_GETARG_DATUM(1);
-	struct varlena *ha = header_of(a);
-	struct varlena *hb = header_of(b);
-	int			r = bytes_cmp(VARDATA_ANY(ha), VARSIZE_ANY_EXHDR(ha),
-							  VARDATA_ANY(hb), VARSIZE_ANY_EXHDR(hb));
+	struct varlena *ca,
+			   *cb;
+	Size		alen,
+				blen;
+	const char *ha = header_of(a, &alen, &ca);
+	const char *hb = header_of(b, &blen, &cb);
+	int			r = bytes_cmp(ha, alen, hb, blen);
 
+	free_copy(ca, a);
+	free_copy(cb, b);
 	if (r == 0)
 	{
 		struct varlena *va = PG_DETOAST_DATUM_PACKED(a);
@@ -60,6 +88,8 @@ compare(FunctionCallInfo fcinfo)
 
 		r = bytes_cmp(VARDATA_ANY(va), VARSIZE_ANY_EXHDR(va),
 					  VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb));
+		free_copy(va, a);
+		free_copy(vb, b);
 	}
 	return r;
 }
@@ -110,10 +140,13 @@ sourcemap_cmp(PG_FUNCTION_ARGS)
 static uint64
 header_hash(Datum d, uint64 seed)
 {
-	struct varlena *h = header_of(d);
+	struct varlena *copy;
+	Size		len;
+	const char *h = header_of(d, &len, &copy);
+	uint64		r = hash_bytes_extended((const unsigned char *) h, (int) len, seed);
 
-	return hash_bytes_extended((const unsigned char *) VARDATA_ANY(h),
-							   (int) VARSIZE_ANY_EXHDR(h), seed);
+	free_copy(copy, d);
+	return r;
 }
 
 Datum
