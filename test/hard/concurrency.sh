@@ -33,11 +33,15 @@
 #     so a leak of anything per call fails, and nothing else changes there
 #     once warm (the growth is reported in bytes, as a least-squares slope
 #     per lookup too);
-#   - RssAnon, taken as the lowest value of the first three checkpoints and
-#     of the last three (transient peaks of the allocator do not count),
-#     must grow by less than 8 MB: twice the cache limit, what malloc may
-#     keep of blocks the cache freed, and below what a leak of 16 bytes per
-#     lookup adds over the 500,000 lookups between them.
+#   - RssAnon, taken as the lowest value of the first two checkpoints and
+#     of the last two (transient peaks of the allocator do not count),
+#     must grow by less than 12 MB: three times the cache limit (malloc may
+#     keep what the cache's decoded blocks and work_mem-sized tuplestores
+#     freed: RssAnon moves within about 6 MB from one checkpoint to the next
+#     with no leak), and below the 16 MB that a leak of one small palloc
+#     chunk (24 bytes) per lookup adds over the 700,000 lookups between the
+#     second checkpoint and the ninth.  This one is for memory that no
+#     context holds; the contexts' check is the precise one.
 # Five million lookups in one query must run in constant memory: the
 # backend's peak memory (VmHWM) after a one-million-lookup query and after
 # the five-million one may differ by less than 16 MB (a leak of 24 bytes
@@ -236,7 +240,7 @@ read -r n ctx1 ctxn slope cachemax rss_early rss_late < <(awk -v pc=$per_cp '
 		for (i = 1; i <= n; i++) { sx += i; sy += c[i] } mx = sx / n; my = sy / n
 		for (i = 1; i <= n; i++) { sxy += (i - mx) * (c[i] - my); sxx += (i - mx) ^ 2 }
 		e = r[1]; l = r[n]
-		for (i = 1; i <= 3 && i <= n; i++) { if (r[i] < e) e = r[i]; if (r[n + 1 - i] < l) l = r[n + 1 - i] }
+		for (i = 1; i <= 2 && i <= n; i++) { if (r[i] < e) e = r[i]; if (r[n + 1 - i] < l) l = r[n + 1 - i] }
 		printf "%d %d %d %.3f %d %d %d\n", n, c[1], c[n], (sxx ? sxy / sxx : 0) / pc, cm, e, l
 	}' "$work/leak.out")
 lookups=$(((checkpoints - 1) * per_cp))
@@ -253,8 +257,8 @@ else
 	else
 		bad "one session: memory contexts grew from $ctx1 to $ctxn bytes over $lookups lookups (slope $slope bytes per lookup)"
 	fi
-	if [ $((rss_late - rss_early)) -lt 8192 ]; then
-		ok "one session: RssAnon $rss_early kB (lowest of the first three checkpoints) -> $rss_late kB (lowest of the last three); the bound is 8192 kB more"
+	if [ $((rss_late - rss_early)) -lt 12288 ]; then
+		ok "one session: RssAnon $rss_early kB (lowest of the first two checkpoints) -> $rss_late kB (lowest of the last two); the bound is 12288 kB more"
 	else
 		bad "one session: RssAnon grew from $rss_early kB to $rss_late kB over $lookups lookups"
 	fi
