@@ -9,6 +9,12 @@
  * come from the stored checksum without reading the rest.  A value stored
  * by an older release is converted first (read whole), so it compares and
  * hashes as the same map stored today.
+ *
+ * A sort or an index build calls these millions of times in one memory
+ * context that lives until its end, so every copy they make (a header slice
+ * of a TOASTed value, a detoasted or converted whole value) is freed before
+ * returning, as PostgreSQL's own comparison functions do with
+ * PG_FREE_IF_COPY; a header of a value already in memory is read in place.
  */
 #include "sm_pg.h"
 
@@ -26,29 +32,52 @@ PG_FUNCTION_INFO_V1(sourcemap_hash);
 PG_FUNCTION_INFO_V1(sourcemap_hash_extended);
 
 /*
+/* Free a copy made from the argument d, as PG_FREE_IF_COPY does. */
+static void
+free_copy(struct varlena *copy, Datum d)
+{
+	if (copy != NULL && copy != (struct varlena *) DatumGetPointer(d))
+		pfree(copy);
+}
+
+/*
  * The whole value in the current layout: a value stored by an older
  * release is compared and hashed as it reads today (sm_pg_current_layout),
- * so it equals the same map stored by this release.
+ * so it equals the same map stored by this release.  Free with free_copy().
  */
 static struct varlena *
 value_of(Datum d)
 {
-	return sm_pg_current_layout(PG_DETOAST_DATUM_PACKED(d), "corrupt sourcemap value");
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+	struct varlena *cur = sm_pg_current_layout(v, "corrupt sourcemap value");
+
+	if (cur != v)
+		free_copy(v, d);
+	return cur;
 }
 
 /*
- * The first SM_HEADER_SIZE bytes of a value (the whole value if shorter)
- * at *h, *len of them.
+ * The first SM_HEADER_SIZE bytes of a value (the whole value if shorter):
+ * in place when the value is in memory and not compressed, else read as a
+ * slice (or, for an older release's value, converted whole) into *copy,
+ * which the caller frees with free_copy().
  */
-static void
-header_of(Datum d, const char **h, Size *len)
+static const char *
+header_of(Datum d, Size *len, struct varlena **copy)
 {
-	struct varlena *s = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
 
-	if (sm_legacy_detect((const uint8_t *) VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s)))
-		s = value_of(d);
-	*h = VARDATA_ANY(s);
-	*len = Min(VARSIZE_ANY_EXHDR(s), SM_HEADER_SIZE);
+	*copy = NULL;
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+		v = *copy = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	if (sm_legacy_detect((const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)))
+	{
+		free_copy(*copy, d);
+		v = *copy = value_of(d);
+	}
+	*len = Min(VARSIZE_ANY_EXHDR(v), SM_HEADER_SIZE);
+	return VARDATA_ANY(v);
+}
 }
 
 /* memcmp-style order of two byte strings, shorter first on a common prefix. */
@@ -68,15 +97,16 @@ compare(FunctionCallInfo fcinfo)
 {
 	Datum		a = PG_GETARG_DATUM(0);
 	Datum		b = PG_GETARG_DATUM(1);
-	const char *ha,
-			   *hb;
-	Size		la,
-				lb;
-	int			r;
+	struct varlena *ca,
+			   *cb;
+	Size		alen,
+				blen;
+	const char *ha = header_of(a, &alen, &ca);
+	const char *hb = header_of(b, &blen, &cb);
+	int			r = bytes_cmp(ha, alen, hb, blen);
 
-	header_of(a, &ha, &la);
-	header_of(b, &hb, &lb);
-	r = bytes_cmp(ha, la, hb, lb);
+	free_copy(ca, a);
+	free_copy(cb, b);
 	if (r == 0)
 	{
 		struct varlena *va = value_of(a);
@@ -84,6 +114,8 @@ compare(FunctionCallInfo fcinfo)
 
 		r = bytes_cmp(VARDATA_ANY(va), VARSIZE_ANY_EXHDR(va),
 					  VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb));
+		free_copy(va, a);
+		free_copy(vb, b);
 	}
 	return r;
 }
@@ -134,11 +166,13 @@ sourcemap_cmp(PG_FUNCTION_ARGS)
 static uint64
 header_hash(Datum d, uint64 seed)
 {
-	const char *h;
+	struct varlena *copy;
 	Size		len;
+	const char *h = header_of(d, &len, &copy);
+	uint64		r = hash_bytes_extended((const unsigned char *) h, (int) len, seed);
 
-	header_of(d, &h, &len);
-	return hash_bytes_extended((const unsigned char *) h, (int) len, seed);
+	free_copy(copy, d);
+	return r;
 }
 
 Datum

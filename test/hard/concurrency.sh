@@ -1,5 +1,6 @@
 #!/bin/bash
-# test/hard/concurrency.sh -- many clients, churn and memory (issue 5, point 7).
+# test/hard/concurrency.sh -- many clients, churn and memory (issue 5, point 7;
+# the memory checks measure steady state: issue 9).
 #
 # pgbench, 8 clients, mixing (test/hard/pgbench/*.sql, weights below):
 #   lookup_check  single lookups on maps that never change, each checked
@@ -13,16 +14,56 @@
 #                 another row), delete them
 #   memory        asserts this backend's cache is under sourcemap.cache_size
 #                 (set small, so that maps are evicted all the time) and
-#                 samples the backend's memory contexts
-# No transaction may fail and no client may abort.  Backend memory must stay
-# bounded: the private memory (RssAnon) of every client backend, sampled
-# from /proc during the run, and its memory contexts must not keep growing.
-# Then, in one session, 100k lookups (and thousands of batch, tokens,
-# content and context calls) must not grow the session's memory, and a
-# five million lookups in one query must run in constant memory.
+#                 samples the backend's memory contexts and RssAnon
+# No transaction may fail and no client may abort; the run's length is only
+# the size of the workload (no count of transactions is judged).  Under
+# this churn each backend's memory must stay bounded: from the first third
+# of its samples to the last, its memory contexts and its private memory
+# (RssAnon) may not grow by more than a bound far above what the small
+# cache can hold.
+#
+# Then leaks are looked for in steady state, in one session: a warm-up
+# (plans, caches, the map cache filled to its limit), then CHECKPOINTS
+# checkpoints, each after 100,000 lookups (and 2,000 batch, content,
+# context and reverse calls, 200 tokens and outputs).  Between the first
+# checkpoint and the last,
+#   - the memory contexts of the session, but for the map cache's (bounded
+#     by sourcemap.cache_size, checked at every checkpoint), must grow by
+#     less than 1 byte per lookup: a palloc chunk costs at least 24 bytes,
+#     so a leak of anything per call fails, and nothing else changes there
+#     once warm (the growth is reported in bytes, as a least-squares slope
+#     per lookup too);
+#   - RssAnon, taken as the lowest value of the first two checkpoints and
+#     of the last two (transient peaks of the allocator do not count),
+#     must grow by less than 12 MB: three times the cache limit (malloc may
+#     keep what the cache's decoded blocks and work_mem-sized tuplestores
+#     freed: RssAnon moves within about 6 MB from one checkpoint to the next
+#     with no leak), and below the 16 MB that a leak of one small palloc
+#     chunk (24 bytes) per lookup adds over the 700,000 lookups between the
+#     second checkpoint and the ninth.  This one is for memory that no
+#     context holds; the contexts' check is the precise one.
+# Five million lookups in one query must run in constant memory: the
+# backend's peak memory (VmHWM) after a one-million-lookup query and after
+# the five-million one may differ by less than 16 MB (a leak of 24 bytes
+# per row would add 96 MB); no sampling while it runs.
+# A CREATE INDEX over 100,000 maps must peak within 16 MB of the same build
+# over their binary forms as bytea (comparisons that keep copies of what
+# they read add hundreds of MB).
+#
+# Every verdict depends on counts of calls, never on time: the server-start
+# waits are hang detectors only, the checkpoints come after a number of
+# calls, not of seconds.
 #
 #   test/hard/concurrency.sh            15 s of pgbench (CI)
 #   SM_LONG=1 test/hard/concurrency.sh  60 s (SM_PGBENCH_SECONDS=N to choose)
+#
+# That the memory checks catch a leak: test/hard/leak.patch makes every
+# sourcemap_lookup() leak 8 bytes into TopMemoryContext.  In a copy of the
+# tree, holding the install lock (see README, "Hard conditions"):
+#   git worktree add /tmp/leaky HEAD && cd /tmp/leaky && patch -p1 < test/hard/leak.patch
+#   make install && test/hard/concurrency.sh     # the one-session and 5M checks FAIL
+# (the CREATE INDEX check fails with sourcemap_ops.c from before issue 9).
+#   cd - && make install && test/hard/concurrency.sh   # the real build: all pass
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hard_env "$@"
@@ -47,8 +88,8 @@ CREATE TABLE pool (k serial PRIMARY KEY, name text, j text);
 CREATE TABLE stable (id serial PRIMARY KEY, name text, m sourcemap);
 CREATE TABLE maps (id int PRIMARY KEY, m sourcemap);
 CREATE TABLE expected (k serial PRIMARY KEY, map_id int, bias text, line int, col int, answer text);
-CREATE TABLE mem_samples (pid int, at timestamptz, cache_bytes bigint, entries bigint,
-	evictions bigint, ctx_bytes numeric, chk int);
+CREATE TABLE mem_samples (n bigserial, pid int, cache_bytes bigint, entries bigint,
+	evictions bigint, ctx_bytes numeric, rss_kb bigint, chk int);
 SQL
 add_pool() { # name file
 	q -v name="$1" -v file="$2" <<'SQL'
@@ -92,20 +133,6 @@ nstable=$(q -c 'SELECT count(*) FROM stable')
 nexp=$(q -c 'SELECT count(*) FROM expected')
 echo "maps: $npool in the pool, $nstable stable with $nexp known answers, $nmaps changing; sourcemap.cache_size=$cache"
 
-# RssAnon (private memory) of every client backend, once a second
-sample_rss() {
-	local end=$((SECONDS + seconds + 5)) pids pid
-	while [ $SECONDS -lt $end ]; do
-		pids=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'" 2>/dev/null || true)
-		for pid in $pids; do
-			awk -v p="$pid" -v t=$SECONDS '/^RssAnon:/ {print p, t, $2}' "/proc/$pid/status" 2>/dev/null || true
-		done
-		sleep 1
-	done
-}
-sample_rss > "$work/rss.txt" &
-sampler=$!
-
 echo "pgbench: $clients clients, $seconds s"
 set +e
 PGOPTIONS="-c sourcemap.cache_size=$cache" PGAPPNAME=pgbench pgbench -n -c "$clients" -j 2 -T "$seconds" \
@@ -116,11 +143,10 @@ PGOPTIONS="-c sourcemap.cache_size=$cache" PGAPPNAME=pgbench pgbench -n -c "$cli
 	-f "$bench/memory.sql@7" > "$work/pgbench.out" 2>&1
 rc=$?
 set -e
-kill "$sampler" 2>/dev/null || true
-wait "$sampler" 2>/dev/null || true
 grep -E '^(number of|latency average|tps|SQL script| - [0-9]+ transactions)' "$work/pgbench.out" | sed 's/^/  /'
 tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+# (at least one transaction in the whole run: a hang detector, not a speed test)
 if [ "$rc" -eq 0 ] && [ -n "$tx" ] && [ "$tx" -gt 0 ] && [ "${failed:-0}" -eq 0 ] \
 	&& ! grep -qE 'aborted|ERROR' "$work/pgbench.out"; then
 	ok "pgbench: $tx transactions in $seconds s, 0 failed, no client aborted"
@@ -139,57 +165,42 @@ if [ "$nsamples" -gt 0 ] && [ "$maxcache" -le $((2 * 1024 * 1024)) ]; then
 else
 	bad "cache: $nsamples samples, max $maxcache bytes (limit $cache)"
 fi
-# memory contexts of each backend: the later samples no larger than the early ones plus slack
-growth=$(q -c "
-	WITH s AS (SELECT pid, ctx_bytes, ntile(3) OVER (PARTITION BY pid ORDER BY at) AS third FROM mem_samples)
-	SELECT coalesce(max(late - early), 0)::bigint FROM (
-		SELECT pid, max(ctx_bytes) FILTER (WHERE third = 1) AS early, max(ctx_bytes) FILTER (WHERE third = 3) AS late
-		FROM s GROUP BY pid HAVING count(*) >= 6) g")
-if [ "$growth" -lt $((16 * 1024 * 1024)) ]; then
-	ok "memory contexts of the client backends: at most $maxctx bytes; growth from the first to the last third of the run at most $growth bytes"
+# memory of each backend under churn, from its samples in the order taken:
+# the largest value in the last third no more than the largest in the first
+# third plus a bound (contexts 16 MB, RssAnon 32 MB: eight times the cache
+# limit and more; the samples are per transaction, not per second)
+read -r judged ctx_growth rss_growth maxrss < <(q -F ' ' -c "
+	WITH s AS (SELECT pid, ctx_bytes, rss_kb, ntile(3) OVER (PARTITION BY pid ORDER BY n) AS third FROM mem_samples),
+	g AS (SELECT pid,
+			max(ctx_bytes) FILTER (WHERE third = 3) - max(ctx_bytes) FILTER (WHERE third = 1) AS ctx,
+			max(rss_kb) FILTER (WHERE third = 3) - max(rss_kb) FILTER (WHERE third = 1) AS rss
+		FROM s GROUP BY pid HAVING count(*) >= 6)
+	SELECT count(*), coalesce(max(ctx), 0)::bigint, coalesce(max(rss), 0), (SELECT max(rss_kb) FROM mem_samples) FROM g")
+if [ "$judged" -gt 0 ] && [ "$ctx_growth" -lt $((16 * 1024 * 1024)) ] && [ "$rss_growth" -lt 32768 ]; then
+	ok "memory of $judged client backends (6 samples or more each): contexts at most $maxctx bytes, growth from the first to the last third of each one's samples at most $ctx_growth bytes; RssAnon at most $maxrss kB, growth at most $rss_growth kB"
 else
-	bad "memory contexts of a client backend grew by $growth bytes during the run"
-fi
-# private memory of each backend: last third vs first third of the run
-if [ -s "$work/rss.txt" ]; then
-	read -r rss_growth rss_max < <(awk '
-		{ t[$1] = t[$1] " " $2; v[$1 " " $2] = $3; if ($3 > mx) mx = $3
-		  if (!($1 in lo) || $2 < lo[$1]) lo[$1] = $2; if ($2 > hi[$1]) hi[$1] = $2 }
-		END {
-			g = 0
-			for (p in lo) {
-				span = hi[p] - lo[p]; if (span < 6) continue
-				e = 0; l = 0
-				for (k in v) { split(k, a, " "); if (a[1] != p) continue
-					if (a[2] <= lo[p] + span / 3 && v[k] > e) e = v[k]
-					if (a[2] >= hi[p] - span / 3 && v[k] > l) l = v[k] }
-				if (l - e > g) g = l - e
-			}
-			print g, mx
-		}' "$work/rss.txt")
-	if [ "$rss_growth" -lt 32768 ]; then
-		ok "RssAnon of the client backends: at most $rss_max kB; growth from the first to the last third at most $rss_growth kB"
-	else
-		bad "RssAnon of a client backend grew by $rss_growth kB during the run (max $rss_max kB)"
-	fi
-else
-	bad "no RssAnon samples of the client backends"
+	bad "memory of $judged client backends under churn: contexts grew by up to $ctx_growth bytes, RssAnon by up to $rss_growth kB (max $maxrss kB)"
 fi
 
-# One session, many calls: the session's memory must not grow.
-q -c "SELECT 1" >/dev/null
+# One session, steady state: see the header.  pg_temp.work(n) makes 2n
+# lookups, 4n/50 batch, content, context and reverse calls and 4n/500
+# tokens and outputs; checkpoints after n = 50,000 each.
+checkpoints=10
 cat > "$work/leak.sql" <<'SQL'
 SET sourcemap.cache_size = '4MB';
-CREATE TEMP TABLE mem (step text, ctx numeric, rss bigint);
+CREATE TEMP TABLE mem (cp int, ctx numeric, cache_ctx numeric, cache bigint, rss bigint);
 CREATE FUNCTION pg_temp.rss() RETURNS bigint LANGUAGE sql AS $$
 	SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'RssAnon:\s+(\d+)'))[1]::bigint $$;
-CREATE FUNCTION pg_temp.note(step text) RETURNS void LANGUAGE sql AS $$
-	INSERT INTO mem SELECT step, (SELECT sum(total_bytes) FROM pg_backend_memory_contexts), pg_temp.rss() $$;
+-- contexts but the cache's maps ('sourcemap map', bounded by its limit) apart
+CREATE FUNCTION pg_temp.note(cp int) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO mem SELECT cp,
+		(SELECT sum(total_bytes) FILTER (WHERE name <> 'sourcemap map') FROM pg_backend_memory_contexts),
+		(SELECT coalesce(sum(total_bytes) FILTER (WHERE name = 'sourcemap map'), 0) FROM pg_backend_memory_contexts),
+		(SELECT bytes FROM sourcemap_cache_stats()), pg_temp.rss() $$;
 CREATE FUNCTION pg_temp.work(n int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	ms sourcemap[] := (SELECT array_agg(m ORDER BY id) FROM stable);
 	k int := cardinality(ms);
-	x record;
 BEGIN
 	FOR i IN 1 .. n LOOP
 		-- stored values (the cache) and in-memory ones (plpgsql detoasts)
@@ -212,51 +223,97 @@ BEGIN
 		END IF;
 	END LOOP;
 END $$;
-SELECT pg_temp.work(10000);
-SELECT pg_temp.note('after 10k');
-SELECT pg_temp.work(100000);
-SELECT pg_temp.note('after 110k');
-SELECT step, ctx, rss FROM mem ORDER BY step;
 SQL
-q -F ' ' -f "$work/leak.sql" > "$work/leak.out"
-read -r _ _ ctx1 rss1 < <(grep '^after 10k' "$work/leak.out")
-read -r _ _ ctx2 rss2 < <(grep '^after 110k' "$work/leak.out")
-if [ -n "$ctx2" ] && [ $((ctx2 - ctx1)) -lt $((1024 * 1024)) ] && [ $((rss2 - rss1)) -lt 4096 ]; then
-	ok "one session, 110k lookups (and 2,200 batch, content, context, reverse calls, 220 tokens and outputs): memory contexts $ctx1 -> $ctx2 bytes, RssAnon $rss1 -> $rss2 kB after the first 10k"
+{
+	# warm-up; note(0), not judged, also makes the temporary table's local
+	# buffers (150 kB of contexts the first insert into it allocates)
+	echo "SELECT FROM pg_temp.work(50000); SELECT FROM pg_temp.note(0);"
+	for cp in $(seq "$checkpoints"); do
+		echo "SELECT FROM pg_temp.work(50000); SELECT FROM pg_temp.note($cp);"
+	done
+	echo "SELECT cp, ctx, cache_ctx, cache, rss FROM mem WHERE cp > 0 ORDER BY cp;"
+} >> "$work/leak.sql"
+q -F ' ' -f "$work/leak.sql" 2> "$work/leak.err" | awk 'NF == 5' > "$work/leak.out" || true
+sed 's/^/  checkpoint, contexts, cache contexts, cache bytes, RssAnon kB: /' "$work/leak.out"
+per_cp=100000
+read -r n ctx1 ctxn slope cachemax rss_early rss_late < <(awk -v pc=$per_cp '
+	{ n++; cp[n] = $1; c[n] = $2; if ($3 > cm) cm = $3; if ($4 > cm) cm = $4; r[n] = $5 }
+	END {
+		if (n == 0) { print "0 0 0 0 0 0 0"; exit }
+		# least-squares slope of the contexts, in bytes per lookup
+		for (i = 1; i <= n; i++) { sx += i; sy += c[i] } mx = sx / n; my = sy / n
+		for (i = 1; i <= n; i++) { sxy += (i - mx) * (c[i] - my); sxx += (i - mx) ^ 2 }
+		e = r[1]; l = r[n]
+		for (i = 1; i <= 2 && i <= n; i++) { if (r[i] < e) e = r[i]; if (r[n + 1 - i] < l) l = r[n + 1 - i] }
+		printf "%d %d %d %.3f %d %d %d\n", n, c[1], c[n], (sxx ? sxy / sxx : 0) / pc, cm, e, l
+	}' "$work/leak.out")
+lookups=$(((checkpoints - 1) * per_cp))
+if [ "$n" -ne "$checkpoints" ]; then
+	bad "one session: $n of $checkpoints checkpoints: $(head -3 "$work/leak.err")"
 else
-	bad "one session: memory grew: contexts $ctx1 -> $ctx2 bytes, RssAnon $rss1 -> $rss2 kB"
+	if [ "$cachemax" -le $((4 * 1024 * 1024)) ]; then
+		ok "one session: the map cache at most $cachemax bytes at every checkpoint (limit 4MB)"
+	else
+		bad "one session: the map cache held $cachemax bytes at a checkpoint (limit 4MB)"
+	fi
+	if [ $((ctxn - ctx1)) -lt "$lookups" ]; then
+		ok "one session, $lookups lookups between the first and the last of $n checkpoints after warm-up: memory contexts (the cache's apart) $ctx1 -> $ctxn bytes (slope $slope bytes per lookup; the bound is 1)"
+	else
+		bad "one session: memory contexts grew from $ctx1 to $ctxn bytes over $lookups lookups (slope $slope bytes per lookup)"
+	fi
+	if [ $((rss_late - rss_early)) -lt 12288 ]; then
+		ok "one session: RssAnon $rss_early kB (lowest of the first two checkpoints) -> $rss_late kB (lowest of the last two); the bound is 12288 kB more"
+	else
+		bad "one session: RssAnon grew from $rss_early kB to $rss_late kB over $lookups lookups"
+	fi
 fi
 
-# Five million lookups in one query: constant memory while it runs (long
-# enough to be sampled on a busy machine: a warm lookup on a small map takes
-# a fraction of a microsecond).
-PGAPPNAME=sm_million psql -X -q -At -c "SELECT count((sourcemap_lookup(s.m, g % 30, (g * 37) % 20000)).line)
-	FROM stable s, generate_series(1, 5000000) g WHERE s.id = 3" > "$work/million.out" 2>&1 &
-million=$!
-pid=
-while [ -z "$pid" ] && kill -0 "$million" 2>/dev/null; do
-	pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'sm_million' AND state = 'active'")
-	[ -n "$pid" ] || sleep 0.05
-done
-: > "$work/million.rss"
-while kill -0 "$million" 2>/dev/null; do
-	awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" >> "$work/million.rss" 2>/dev/null || true
-	sleep 0.01
-done
-wait "$million" || true
-n=$(wc -l < "$work/million.rss")
-if [ "$n" -ge 5 ] && grep -qE '^[0-9]+$' "$work/million.out"; then
-	# after the first fifth (warm-up), the maximum may not exceed the level reached by then by much
-	read -r early late < <(awk -v n="$n" '{ v[NR] = $1 } END {
-		e = 0; l = 0; for (i = 1; i <= n; i++) { if (i <= n / 5 + 1) { if (v[i] > e) e = v[i] } else if (v[i] > l) l = v[i] }
-		print e, l }' "$work/million.rss")
-	if [ "$late" -lt $((early + 16384)) ]; then
-		ok "5M lookups in one query: RssAnon $early kB after warm-up, at most $late kB later ($n samples)"
-	else
-		bad "5M lookups in one query: RssAnon grew from $early kB to $late kB"
-	fi
+# Five million lookups in one query in constant memory: the backend's peak
+# (VmHWM) after one million and after five million in the same session.
+cat > "$work/million.sql" <<'SQL'
+CREATE TEMP TABLE hwm (lookups int, kb bigint, mapped bigint);
+CREATE FUNCTION pg_temp.run(lookups int) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO hwm SELECT $1, NULL, count((sourcemap_lookup(s.m, g % 30, (g * 37) % 20000)).line)
+		FROM stable s, generate_series(1, $1) g WHERE s.id = 3;
+	UPDATE hwm SET kb = (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'),
+		'VmHWM:\s+(\d+)'))[1]::bigint WHERE hwm.lookups = $1 $$;
+SELECT FROM pg_temp.run(1000000);
+SELECT FROM pg_temp.run(5000000);
+SELECT lookups, kb, mapped FROM hwm ORDER BY lookups;
+SQL
+q -F ' ' -f "$work/million.sql" 2>&1 | awk 'NF == 3' > "$work/million.out" || true
+hwm1= hwm5= n5=
+{ read -r _ hwm1 _ && read -r _ hwm5 n5; } < "$work/million.out" || true
+if [ -n "$hwm1" ] && [ -n "$n5" ] && [ "$n5" -gt 0 ] && [ $((hwm5 - hwm1)) -lt 16384 ]; then
+	ok "5M lookups in one query: peak memory (VmHWM) $hwm1 kB after 1M lookups, $hwm5 kB after 5M ($n5 mapped)"
 else
-	bad "5M lookups in one query: too few samples ($n) or failed: $(cat "$work/million.out")"
+	bad "5M lookups in one query: peak memory (VmHWM) ${hwm1:-?} kB after 1M lookups, ${hwm5:-?} kB after 5M (${n5:-?} mapped; bound 16384 kB more)"
+fi
+
+# Sorting and index builds: the comparison function runs millions of times
+# in one memory context that lives until the sort ends, so it may keep
+# nothing per call.  The peak memory (VmHWM, fresh session each) of CREATE
+# INDEX over 100,000 maps must stay within 16 MB of the same index build
+# over their binary forms as bytea, values of the same sizes (a copy of two
+# 32-byte headers kept per comparison adds over 200 MB).
+q <<'SQL'
+CREATE TABLE sortable AS SELECT g, sourcemap(format('{"version":3,"sources":["s%s.js"],"names":[],"mappings":"AAAA"}', g)) AS m
+	FROM generate_series(1, 100000) g ORDER BY md5(g::text);
+CREATE TABLE sortable_bytes AS SELECT g, sourcemap_send(m) AS m FROM sortable;
+VACUUM ANALYZE sortable, sortable_bytes;
+SQL
+build_peak() { # table: kB the backend's peak memory grew by during CREATE INDEX
+	q -c "CREATE TEMP TABLE h AS SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS kb" \
+		-c "SET maintenance_work_mem = '256MB'" -c "SET max_parallel_maintenance_workers = 0" \
+		-c "CREATE INDEX ON $1 (m)" \
+		-c "SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint - kb FROM h"
+}
+sm_peak=$(build_peak sortable)
+bytes_peak=$(build_peak sortable_bytes)
+if [ -n "$sm_peak" ] && [ -n "$bytes_peak" ] && [ "$sm_peak" -lt $((bytes_peak + 16384)) ]; then
+	ok "CREATE INDEX over 100,000 maps: peak memory $sm_peak kB over the session's start, $bytes_peak kB for the same values as bytea"
+else
+	bad "CREATE INDEX over 100,000 maps: peak memory ${sm_peak:-?} kB over the session's start, ${bytes_peak:-?} kB for the same values as bytea"
 fi
 
 # The canonical JSON of stored (out-of-line) maps whose JSON is larger than
@@ -267,7 +324,7 @@ if PGOPTIONS="-c sourcemap.cache_size=64kB" q -c "SELECT id, md5(m::text) FROM s
 	ok "output of $(wc -l < "$work/json.default") stored maps with sourcemap.cache_size = 64kB: same JSON as with the default cache"
 else
 	bad "output of stored maps with sourcemap.cache_size = 64kB: $(head -2 "$work/json.err" | tr '\n' ' ')"
-	for i in $(seq 60); do pg_isready -q && break; sleep 0.5; done
+	for i in $(seq 600); do pg_isready -q && break; sleep 0.5; done # a hang detector: 5 minutes
 fi
 
 check "the server still answers" q -c 'SELECT 1' >/dev/null
