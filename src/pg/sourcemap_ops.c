@@ -33,7 +33,6 @@ PG_FUNCTION_INFO_V1(sourcemap_cmp);
 PG_FUNCTION_INFO_V1(sourcemap_hash);
 PG_FUNCTION_INFO_V1(sourcemap_hash_extended);
 
-/*
 /* Free a copy made from the argument d, as PG_FREE_IF_COPY does. */
 static void
 free_copy(struct varlena *copy, Datum d)
@@ -79,7 +78,6 @@ header_of(Datum d, Size *len, struct varlena **copy)
 	}
 	*len = Min(VARSIZE_ANY_EXHDR(v), SM_HEADER_SIZE);
 	return VARDATA_ANY(v);
-}
 }
 
 /* memcmp-style order of two byte strings, shorter first on a common prefix. */
