@@ -124,10 +124,10 @@ phase "checks: router queries, delegation" -f test/citus/verify.sql -f test/citu
 # The backlog, timed as run: the page's statement on two workers, then the
 # same text on the single-node copy (one node, the coordinator's own tables).
 now() { date +%s%N; }
+psql_node coordinator -At -c "SELECT t.single(sql) FROM t.page WHERE n = 3" > "$work/single3.sql"
 t0=$(now)
 block 3
 t1=$(now)
-psql_node coordinator -At -c "SELECT t.single(sql) FROM t.page WHERE n = 3" > "$work/single3.sql"
 phase "the backlog on the single-node copy" -f "$work/single3.sql"
 t2=$(now)
 phase "checks: backlog" -f test/citus/backlog.sql
