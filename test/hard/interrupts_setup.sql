@@ -35,13 +35,17 @@ CREATE TABLE stack AS
 	FROM generate_series(1, 9000) g;
 
 -- the binary COPY form of the stored map (sourcemap_send), and a program
--- that streams it forever: the 19-byte header, then the one row again and
--- again without the 2-byte trailer, until the server closes the pipe
+-- that streams it forever: the 19-byte header, then the one row (the file
+-- without header and 2-byte trailer) again and again, until the server
+-- closes the pipe.  It ignores SIGINT: a timeout or cancel also signals
+-- the backend's process group, and a program that died of it would end the
+-- COPY with "unexpected EOF" before the backend saw its own interrupt.
 SELECT :'dir' || '/one.bin' AS copy_file \gset
 COPY (SELECT m FROM bigm) TO :'copy_file' WITH (FORMAT binary);
 -- (a workload reads it with: SELECT p AS copy_program FROM copy_prog \gset)
 CREATE TABLE copy_prog AS
-	SELECT format('f=%s; head -c 19 "$f" && while tail -c +20 "$f" | head -c -2; do :; done', :'copy_file') AS p;
+	SELECT format('trap "" INT; f=%s; tail -c +20 "$f" | head -c -2 > "$f.row" && head -c 19 "$f" && while cat "$f.row"; do :; done',
+		:'copy_file') AS p;
 -- rows arrive through sourcemap_recv and are dropped before they are stored
 CREATE TABLE sink (m sourcemap);
 CREATE FUNCTION sink_drop() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
