@@ -20,6 +20,8 @@
 #   node      node and npm
 #   psycopg   Debian's /usr/bin/python3 imports psycopg (examples/python)
 #   package   dpkg-buildpackage and apt-get build-dep (the Debian package)
+#   citus     what building Citus from source needs beyond build: lz4.h,
+#             zstd.h and their libraries, gssapi/gssapi.h (test/citus only)
 #
 # The PostgreSQL version is --pg, else $PGV, else the newest server installed,
 # else the newest version postgresql-common supports (after installing it).
@@ -119,6 +121,11 @@ has_psycopg() { /usr/bin/python3 -c 'import psycopg' 2>/dev/null; }
 pkgs_psycopg() { echo python3-psycopg; }
 has_package() { command -v dpkg-buildpackage >/dev/null && command -v apt-get >/dev/null; }
 pkgs_package() { echo dpkg-dev build-essential debhelper; }
+has_citus() {
+	cc_has_header lz4.h && cc_has_header zstd.h && cc_has_header gssapi/gssapi.h &&
+		echo 'int main(void){return 0;}' | cc -x c -o /dev/null - -llz4 -lzstd 2>/dev/null
+}
+pkgs_citus() { echo liblz4-dev libzstd-dev libkrb5-dev; }
 
 for n in "${needs[@]}"; do
 	declare -F "has_$n" >/dev/null || { echo "deps: unknown need '$n'" >&2; exit 2; }

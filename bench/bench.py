@@ -8,7 +8,7 @@ PGPORT / PGUSER) and then calls:
     python3 bench/bench.py --work DIR --corpus DIR --core DIR --lib DIR
         --node-modules DIR [--quick] [--only SECTION,...] [--out FILE]
 
-Sections: setup core ingest literal lookup batch storage memory blocks.
+Sections: setup core ingest literal lookup batch storage memory blocks interrupts.
 Everything runs side by side in one run: repetitions are interleaved (every
 round visits every variant in a shuffled order) and medians are reported.
 Writes bench/results/<date>-<host>.md and copies it to bench/RESULTS.md.
@@ -545,6 +545,11 @@ class Bench:
                                             ms2=median([x[2] for x in v]), cpu_ms2=median([x[3] for x in v]))
                                     for k, v in res.items()})
 
+    # ---- how soon long statements end after a timeout or cancel ----
+    def interrupts(self):
+        import interrupts
+        self.r['interrupts'] = interrupts.measure(self, Session, log, median, shuffled)
+
     # ---- storage ----
     def storage(self):
         log('storage')
@@ -723,7 +728,7 @@ def main():
         print(report.render(b, m0, m1, b.r.get('finished')), end='')
         return
     machine_start = b.machine()
-    sections = ['core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks']
+    sections = ['core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts']
     only = [x for x in a.only.split(',') if x]
     b.setup()
     for sec in sections:

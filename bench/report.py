@@ -455,6 +455,33 @@ class R:
                f"own (median of {b.p['block_rounds']} interleaved rounds × {b.p['block_secs']} s).", '',
                table(head, rows), '')
 
+    def interrupts(self):
+        it = self.r.get('interrupts')
+        if not it:
+            return
+        rows, worst = [], 0
+        for name, d in it['res'].items():
+            cells = []
+            for kind in ('timeout', 'cancel'):
+                k = d[kind]
+                worst = max(worst, k['max'] or 0)
+                cells.append(f"{f1(k['median'], 0)} / {f1(k['max'], 0)}" + (f" ({k['missed']} missed)" if k['missed'] else ''))
+            rows.append([name, f1(d['one_ms'], 1)] + cells)
+        missed = sum(d[k]['missed'] for d in it['res'].values() for k in ('timeout', 'cancel'))
+        self.p('## Interrupts: how soon a long statement ends', '',
+               f"The statements of `test/hard/interrupts.tsv` on {it['map']} ({mb(it['bytes'])} MB), each long by "
+               'construction (a million whole-map calls, 10^12 lookups, an endless binary `COPY`); '
+               '`test/hard/interrupts.sh` checks that they end with 57014 and leave a working session, this measures '
+               f"how soon. *timeout*: `statement_timeout = {it['timeout_ms']}`, the statement's time minus the "
+               f"timeout; *cancel*: `pg_cancel_backend` from a second session {it['cancel_after_s']} s after the "
+               'statement shows as active, the time from the call to the end of the statement. *One repetition*: the '
+               'statement with its counts set to 1 (what the delay would be if only the executor, between calls, '
+               f"looked at interrupts). Median / max of {it['rounds']} interleaved rounds, fresh backends, "
+               'wall clock; the target is 100 ms.', '',
+               table(['statement', 'one repetition ms', 'after timeout ms', 'after cancel ms'], rows), '',
+               f"Worst delay {worst:.0f} ms: target {verdict(worst <= 100 and not missed)}"
+               + (f"; {missed} runs did not end with the expected error" if missed else '') + '.', '')
+
     def timing(self):
         t = self.r.get('timing') or {}
         self.p('<sub>Time per section: ' + ', '.join(f'{k} {v / 60:.1f} min' for k, v in t.items()) + '.</sub>', '')
@@ -465,7 +492,7 @@ def render(b, m0, m1, finished=None):
     r.head()
     body = R(b, m0, m1, finished)
     body.targets = r.targets
-    for sec in ('ingest', 'core', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'timing'):
+    for sec in ('ingest', 'core', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts', 'timing'):
         getattr(body, sec)()
     r.targets_table()
     return '\n'.join(r.out + body.out) + '\n'

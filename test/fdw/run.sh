@@ -44,11 +44,13 @@ stop() {
 trap stop EXIT
 
 # Local connections by socket need no password; TCP on 127.0.0.1 needs one.
+# (-t 600: pg_ctl's wait is a hang detector, not a speed check; its default
+# of 60 s can pass on a loaded machine)
 for c in coordinator:$coord_port shard2:$shard_port; do
 	name=${c%%:*} port=${c##*:}
 	as_pg "$BIN/initdb" -D "$work/$name" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
 		--no-instructions >/dev/null
-	as_pg "$BIN/pg_ctl" -D "$work/$name" -l "$work/$name.log" -w \
+	as_pg "$BIN/pg_ctl" -D "$work/$name" -l "$work/$name.log" -w -t 600 \
 		-o "-p $port -k $work -c listen_addresses=127.0.0.1" start >/dev/null
 	echo "$name: 127.0.0.1:$port"
 done

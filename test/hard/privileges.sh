@@ -290,8 +290,14 @@ else
 	bad "sm_app could not call everything: $(grep -m3 ERROR "$work/app.out")"
 fi
 check "no planted object ran for sm_app (search_path app, public)" bash -c "! grep -q HIJACKED '$work/app.out'"
-sleep 1.5 # function statistics reach the shared stats when the session has ended
-q -d smpriv -c "SELECT pg_stat_clear_snapshot()" >/dev/null
+# sm_app's function statistics reach the shared statistics when its backend
+# exits, before it leaves pg_stat_activity (the statistics are flushed by a
+# before_shmem_exit hook, the activity entry cleared by an on_shmem_exit
+# one): wait for that, not for a while.  The bound is a hang detector only.
+for _ in $(seq 3000); do
+	[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'sm_app'")" = 0 ] && break
+	sleep 0.1
+done
 q -d smpriv -c "
 	SELECT p.oid::regprocedure FROM pg_depend d JOIN pg_proc p ON d.objid = p.oid
 	WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'

@@ -57,7 +57,9 @@ t0=$SECONDS
 as_pg "cd '$dir' && nohup valgrind $vgopts --log-file='$dir/vg.%p.log' \
 	$PGBIN/postgres -D '$dir/data' -p $port -k '$dir' -c listen_addresses= \
 	-c max_connections=10 -c fsync=off -c autovacuum=off > '$dir/server.log' 2>&1 &"
-for _ in $(seq 600); do
+# A hang detector, not a speed check: a server under valgrind on a loaded
+# machine may take minutes to accept connections; half an hour means it never will.
+for _ in $(seq 1800); do
 	pg_isready -q -h "$dir" -p "$port" && break
 	sleep 1
 done
