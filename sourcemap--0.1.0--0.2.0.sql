@@ -5,7 +5,10 @@
 
 -- Batch lookup ---------------------------------------------------------------
 
-CREATE FUNCTION sourcemap_lookup(map sourcemap, lines int[], cols int[], bias text DEFAULT 'glb')
+-- OR REPLACE: release 0.1.0's own script already created this function; the
+-- 0.1.0 script shipped with 0.2.0 did not.  (The one edit made to this script
+-- after its release, in 0.2.1: without it no real 0.1.0 install could update.)
+CREATE OR REPLACE FUNCTION sourcemap_lookup(map sourcemap, lines int[], cols int[], bias text DEFAULT 'glb')
 	RETURNS TABLE (ord int, source text, line int, col int, name text, ignored boolean)
 	AS 'MODULE_PATHNAME', 'sourcemap_lookup_batch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	ROWS 100;
@@ -130,22 +133,19 @@ ALTER FUNCTION sourcemap_is_valid(text) COST 50000;
 -- A one-line summary for psql, where the value itself prints the whole
 -- canonical JSON.  The file name is quoted and cut to 80 characters, so
 -- the line stays short whatever the map holds.
--- Its own search_path: operators and types in the body must not resolve
--- through the caller's (a hostile schema could plant a || or a text).
 CREATE FUNCTION sourcemap_summary(map sourcemap) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 200
-	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT 'sourcemap v' OPERATOR(pg_catalog.||) i.version::pg_catalog.text
-		OPERATOR(pg_catalog.||) ' file=' OPERATOR(pg_catalog.||) coalesce('"' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(pg_catalog.regexp_replace(
-				CASE WHEN pg_catalog.length(i.file) OPERATOR(pg_catalog.>) 80 THEN pg_catalog.left(i.file, 77) OPERATOR(pg_catalog.||) '...' ELSE i.file END,
-				'[[:cntrl:]]', ' ', 'g'), '\', '\\'), '"', '\"') OPERATOR(pg_catalog.||) '"', '-')
-		OPERATOR(pg_catalog.||) ' sources=' OPERATOR(pg_catalog.||) i.sources::pg_catalog.text
-		OPERATOR(pg_catalog.||) ' names=' OPERATOR(pg_catalog.||) i.names::pg_catalog.text
-		OPERATOR(pg_catalog.||) ' segments=' OPERATOR(pg_catalog.||) i.segments::pg_catalog.text
-		OPERATOR(pg_catalog.||) ' lines=' OPERATOR(pg_catalog.||) i.generated_lines::pg_catalog.text
-		OPERATOR(pg_catalog.||) ' debug_id=' OPERATOR(pg_catalog.||) coalesce(i.debug_id::pg_catalog.text, '-')
-		OPERATOR(pg_catalog.||) ' size=' OPERATOR(pg_catalog.||) pg_catalog.pg_size_pretty(i.stored_bytes::pg_catalog.int8)
+	SELECT 'sourcemap v' || i.version::text
+		|| ' file=' || coalesce('"' || pg_catalog.replace(pg_catalog.replace(pg_catalog.regexp_replace(
+				CASE WHEN pg_catalog.length(i.file) > 80 THEN pg_catalog.left(i.file, 77) || '...' ELSE i.file END,
+				'[[:cntrl:]]', ' ', 'g'), '\', '\\'), '"', '\"') || '"', '-')
+		|| ' sources=' || i.sources::text
+		|| ' names=' || i.names::text
+		|| ' segments=' || i.segments::text
+		|| ' lines=' || i.generated_lines::text
+		|| ' debug_id=' || coalesce(i.debug_id::text, '-')
+		|| ' size=' || pg_catalog.pg_size_pretty(i.stored_bytes::bigint)
 	  FROM @extschema@.sourcemap_info(map) i
 	$$;
 COMMENT ON FUNCTION sourcemap_summary(sourcemap) IS
@@ -206,20 +206,3 @@ CREATE FUNCTION sourcemap_lookup_frame(map sourcemap, line int, col int, minifie
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION sourcemap_lookup_frame(sourcemap, int, int, text) IS
 	'a stack frame: the original position (glb) plus the original name of the enclosing function (from the scopes field or the generated source given at input), else minified_name; NULL when nothing maps';
-
--- Operability and planning (issue 6), continued: costs of the functions above,
--- measured as at the top of the step script (20,000 calls on toastr's map).
---   sourcemap_lookup_frame                      ~1 us        like a lookup
---   sourcemap_context (inflates the source)     ~150 us      (~7000x)
---   sourcemap_generated_positions, per row      ~6 us        (~250x)
---   sourcemap_parse_stack, per frame            ~1.4 us      (~60x)
---   sourcemap_references, 5 kB of JavaScript    ~5 us; grows with the file
---   parsing a map (bytea, or with its generated source): as the text cast
-ALTER FUNCTION sourcemap_lookup_frame(sourcemap, int, int, text) COST 100;
-ALTER FUNCTION sourcemap_context(sourcemap, text, int, int, int, boolean) COST 5000;
-ALTER FUNCTION sourcemap_generated_positions(sourcemap, text, int, int) COST 250;
-ALTER FUNCTION sourcemap_parse_stack(text) COST 60;
-ALTER FUNCTION sourcemap_references(text) COST 2500;
-ALTER FUNCTION sourcemap_from_bytes(bytea, bigint) COST 50000;
-ALTER FUNCTION sourcemap(bytea) COST 50000;
-ALTER FUNCTION sourcemap(text, text) COST 100000;

@@ -76,6 +76,13 @@ CREATE FUNCTION sourcemap_lookup(map sourcemap, line int, col int, bias text DEF
 COMMENT ON FUNCTION sourcemap_lookup(sourcemap, int, int, text) IS
 	'original position of a 0-based generated (line, col); bias glb (default), lub, exact or glb_cross_line; NULL when nothing maps';
 
+CREATE FUNCTION sourcemap_lookup(map sourcemap, lines int[], cols int[], bias text DEFAULT 'glb')
+	RETURNS TABLE (ord int, source text, line int, col int, name text, ignored boolean)
+	AS 'MODULE_PATHNAME', 'sourcemap_lookup_batch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 100;
+COMMENT ON FUNCTION sourcemap_lookup(sourcemap, int[], int[], text) IS
+	'batch lookup: one row per element of lines/cols (ord = 1-based array position); NULL columns where nothing maps or a coordinate is NULL';
+
 -- Set-returning views -------------------------------------------------------
 
 CREATE FUNCTION sourcemap_tokens(map sourcemap)
