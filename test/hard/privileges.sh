@@ -9,10 +9,15 @@
 #  - No file, network, process or SQL access from the C code: the glue and
 #    the core are grepped for such calls, and the shared library's undefined
 #    symbols are checked against a deny list.
-#  - The install scripts: no CREATE OR REPLACE; SQL-language function bodies
-#    refer to functions, operators and types only schema-qualified
-#    (@extschema@. or pg_catalog.); every unqualified reference is reported
-#    as file:line.
+#  - The install scripts (the released ones, each step script, and the
+#    current version's sourcemap.sql): CREATE OR REPLACE only in a step
+#    script and only of a function an earlier script created, as
+#    PostgreSQL's rules for extension scripts allow (it then is a member of
+#    the extension, so nothing planted can be replaced); SQL-language
+#    function bodies refer to functions, operators and types only
+#    schema-qualified (@extschema@. or pg_catalog.), except a body that a
+#    later step script replaces; every unqualified reference is reported as
+#    file:line.
 #  - A hostile role with CREATE on the target schema plants look-alike
 #    functions and operators there (and in a schema of its own) before the
 #    extension is installed: CREATE EXTENSION and every function, called with
@@ -26,7 +31,7 @@ hard_env "$@"
 work=$(scratch)
 trap 'rm -rf "$work"' EXIT
 cd "$REPO"
-scripts=(sourcemap--0.1.0.sql $(ls sourcemap--*--*.sql 2>/dev/null | sort -V))
+scripts=(sourcemap--0.1.0.sql $(ls sourcemap--*--*.sql 2>/dev/null | sort -V) sourcemap.sql)
 echo "install scripts: ${scripts[*]}"
 
 # ---- the control file ------------------------------------------------------
@@ -53,10 +58,27 @@ else
 fi
 
 # ---- the install scripts ---------------------------------------------------
-if hits=$(grep -niE 'create[[:space:]]+or[[:space:]]+replace' "${scripts[@]}"); then
-	bad "CREATE OR REPLACE in the install scripts: $hits"
+# CREATE OR REPLACE FUNCTION f(args) is allowed in a step script when an
+# earlier script has CREATE FUNCTION f(args), word for word.
+replace_bad=()
+replace_ok=0
+for i in "${!scripts[@]}"; do
+	f=${scripts[$i]}
+	while IFS= read -r hit; do
+		[ -n "$hit" ] || continue
+		sig=$(echo "${hit#*:}" | sed -E 's/^[[:space:]]*create[[:space:]]+or[[:space:]]+replace[[:space:]]+function[[:space:]]+//I')
+		earlier=("${scripts[@]:0:$i}")
+		if [[ "$f" == *--*--* ]] && [ $i -gt 0 ] && grep -qF "CREATE FUNCTION $sig" "${earlier[@]}"; then
+			replace_ok=$((replace_ok + 1))
+		else
+			replace_bad+=("$f:$hit")
+		fi
+	done <<< "$(grep -niE 'create[[:space:]]+or[[:space:]]+replace' "$f")"
+done
+if [ ${#replace_bad[@]} -gt 0 ]; then
+	bad "CREATE OR REPLACE of a function no earlier script created, or outside a step script: ${replace_bad[*]}"
 else
-	ok "no CREATE OR REPLACE in ${scripts[*]}"
+	ok "CREATE OR REPLACE only in step scripts, of functions an earlier script created ($replace_ok)"
 fi
 if hits=$(grep -niE 'security[[:space:]]+definer' "${scripts[@]}"); then
 	bad "SECURITY DEFINER in the install scripts: $hits"
@@ -70,14 +92,23 @@ perl -e '
 	my %kw = map { $_ => 1 } qw(select from where and or not in is null case when then else end as on join
 		lateral coalesce nullif greatest least exists any all some array row cast distinct values
 		with limit offset order by group having union true false filter over);
-	for my $file (@ARGV) {
+	# a body that a later script replaces (CREATE OR REPLACE) is history
+	my %replaced_in;
+	for my $i (0 .. $#ARGV) {
+		open(my $fh, "<", $ARGV[$i]) or die "$ARGV[$i]: $!";
+		my $text = join("", <$fh>);
+		$replaced_in{lc $1} = $i while $text =~ /CREATE\s+OR\s+REPLACE\s+FUNCTION\s+([\w.@]+)\s*\(/sig;
+	}
+	for my $i (0 .. $#ARGV) {
+		my $file = $ARGV[$i];
 		open(my $fh, "<", $file) or die "$file: $!";
 		my $text = join("", <$fh>);
 		while ($text =~ /\bAS\s+(\$\w*\$)(.*?)\1/sg) {
 			my ($body, $bstart, $bend) = ($2, $-[2], $+[0]);
 			my $before = substr($text, 0, $bstart);
-			next unless $before =~ /.*CREATE\s+FUNCTION\s+([\w.@]+)\s*\(/si;
+			next unless $before =~ /.*CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+([\w.@]+)\s*\(/si;
 			my $name = $1;
+			next if exists $replaced_in{lc $name} && $replaced_in{lc $name} > $i;
 			my $cstart = $-[1];
 			my $semi = index($text, ";", $bend);
 			my $stmt = substr($text, $cstart, ($semi < 0 ? length($text) : $semi) - $cstart);
