@@ -15,7 +15,7 @@ OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 # is installed as sourcemap--$(EXTVERSION).sql.  sourcemap--0.1.0.sql and the
 # step scripts are released as they are, for upgrades (test/upgrade/run.sh
 # checks that an upgrade and a fresh install give the same objects).
-EXTVERSION  = 0.2.1
+EXTVERSION  = 0.3.0
 DATA        = sourcemap--0.1.0.sql $(wildcard sourcemap--*--*.sql)
 DATA_built  = sourcemap--$(EXTVERSION).sql
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

@@ -7,7 +7,7 @@
 
 -- OR REPLACE: release 0.1.0's own script already created this function; the
 -- 0.1.0 script shipped with 0.2.0 did not.  (The one edit made to this script
--- after its release, in 0.2.1: without it no real 0.1.0 install could update.)
+-- after its release, in 0.3.0: without it no real 0.1.0 install could update.)
 CREATE OR REPLACE FUNCTION sourcemap_lookup(map sourcemap, lines int[], cols int[], bias text DEFAULT 'glb')
 	RETURNS TABLE (ord int, source text, line int, col int, name text, ignored boolean)
 	AS 'MODULE_PATHNAME', 'sourcemap_lookup_batch' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE

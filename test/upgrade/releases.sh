@@ -11,7 +11,7 @@
 # under the same format version) must be refused with 22P03, not misread.
 # The extension's objects come from the tree's install scripts, which must
 # be each release's own (checked first, against git history; the one edit
-# made since, in 0.2.1, is undone before comparing); what is tested after
+# made since, in 0.3.0, is undone before comparing); what is tested after
 # that is the stored values, which the type's input and output functions of
 # each library make and read.
 # Uses run.sh's q, check, check_value, $work, the queries and fresh.*.
@@ -59,12 +59,12 @@ else
 	git show 628bda8:sourcemap--0.1.0.sql > "$work/released-0.1.0.sql"
 	check "0.1.0: sourcemap--0.1.0.sql is release 0.1.0's" "$work/released-0.1.0.sql" sourcemap--0.1.0.sql
 	git show 6c12612:sourcemap--0.1.0--0.2.0.sql > "$work/released-0.2.0-step.sql"
-	# undo 0.2.1's edit: three comment lines and OR REPLACE on the batch lookup
+	# undo 0.3.0's edit: three comment lines and OR REPLACE on the batch lookup
 	grep -v -e "^-- OR REPLACE: release 0.1.0's own script" -e "^-- 0.1.0 script shipped with 0.2.0 did not" \
-		-e "^-- after its release, in 0.2.1: without it" sourcemap--0.1.0--0.2.0.sql |
+		-e "^-- after its release, in 0.3.0: without it" sourcemap--0.1.0--0.2.0.sql |
 		sed 's/^CREATE OR REPLACE FUNCTION sourcemap_lookup(map sourcemap, lines int\[\]/CREATE FUNCTION sourcemap_lookup(map sourcemap, lines int[]/' \
 		> "$work/tree-0.2.0-step.sql"
-	check "0.2.0: sourcemap--0.1.0--0.2.0.sql is release 0.2.0's but for 0.2.1's one edit" \
+	check "0.2.0: sourcemap--0.1.0--0.2.0.sql is release 0.2.0's but for 0.3.0's one edit" \
 		"$work/released-0.2.0-step.sql" "$work/tree-0.2.0-step.sql"
 
 	for r in $RELEASES; do

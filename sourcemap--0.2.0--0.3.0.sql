@@ -1,6 +1,6 @@
--- sourcemap 0.2.0 -> 0.2.1: what changed in the SQL of 0.2.0 after its
+-- sourcemap 0.2.0 -> 0.3.0: what changed in the SQL of 0.2.0 after its
 -- release (commit 6c12612), which 0.2.0 installs never got.
-\echo Use "ALTER EXTENSION sourcemap UPDATE TO '0.2.1'" to load this file. \quit
+\echo Use "ALTER EXTENSION sourcemap UPDATE TO '0.3.0'" to load this file. \quit
 
 -- sourcemap_summary gets its own search_path, and every operator and type in
 -- its body is qualified: they must not resolve through the caller's
