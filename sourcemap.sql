@@ -140,13 +140,14 @@ COMMENT ON FUNCTION sourcemap_lookup(sourcemap, int[], int[], text) IS
 	'batch lookup: one row per element of lines/cols (ord = 1-based array position); NULL columns where nothing maps or a coordinate is NULL';
 
 -- About 1 us, like a lookup.  Not STRICT: minified_name may be NULL; a NULL
--- map, line or col gives NULL.
+-- map, line or col gives a row with only the status (no_map, no_position).
 CREATE FUNCTION sourcemap_lookup_frame(map sourcemap, line int, col int, minified_name text DEFAULT NULL,
-	OUT source text, OUT line int, OUT col int, OUT name text, OUT function text, OUT ignored boolean)
+	OUT source text, OUT line int, OUT col int, OUT name text, OUT function text, OUT ignored boolean,
+	OUT status text)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
 	COST 100;
 COMMENT ON FUNCTION sourcemap_lookup_frame(sourcemap, int, int, text) IS
-	'a stack frame: the original position (glb) plus the original name of the enclosing function (from the scopes field or the generated source given at input), else minified_name; NULL when nothing maps';
+	'a stack frame: the original position (glb) plus the original name of the enclosing function (from the scopes field or the generated source given at input), else minified_name, and the status of the lookup (as sourcemap_explain); only the status when nothing maps';
 
 -- About 6 us per row (~250x).  Not STRICT: col may be NULL (the whole line).
 CREATE FUNCTION sourcemap_generated_positions(map sourcemap, source text, line int, col int DEFAULT NULL)
@@ -160,11 +161,12 @@ COMMENT ON FUNCTION sourcemap_generated_positions(sourcemap, text, int, int) IS
 
 -- About 1.4 us per frame (~60x).
 CREATE FUNCTION sourcemap_parse_stack(stack text)
-	RETURNS TABLE (ord int, function text, url text, lineno int, colno int)
+	RETURNS TABLE (ord int, function text, url text, lineno int, colno int, format text,
+		eval_function text, eval_url text, eval_lineno int, eval_colno int)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	COST 60 ROWS 20;
 COMMENT ON FUNCTION sourcemap_parse_stack(text) IS
-	'frames of a V8, SpiderMonkey or JavaScriptCore error.stack: ord from 1 (innermost first), lineno and colno 1-based as printed';
+	'frames of a V8, Hermes, SpiderMonkey or JavaScriptCore error.stack: ord from 1 (innermost first), lineno and colno 1-based as printed, format v8, hermes, spidermonkey, jsc or gecko (either of the last two), and for eval code the eval origin in a script';
 
 -- About 5 us on 5 kB of JavaScript; grows with the file.
 CREATE FUNCTION sourcemap_references(generated_source text,
@@ -339,3 +341,14 @@ CREATE OPERATOR CLASS sourcemap_hash_ops DEFAULT FOR TYPE sourcemap USING hash A
 	OPERATOR 1 =,
 	FUNCTION 1 sourcemap_hash(sourcemap),
 	FUNCTION 2 sourcemap_hash_extended(sourcemap, bigint);
+
+-- issue 13: frames (lookup status, stack formats) ----------------------------
+
+-- Not STRICT: a NULL map or position is a status too.  About a lookup when
+-- it maps; a few lookups when it does not.
+CREATE FUNCTION sourcemap_explain(map sourcemap, line int, col int, bias text DEFAULT 'glb')
+	RETURNS TABLE (status text, detail text)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+	COST 200 ROWS 1;
+COMMENT ON FUNCTION sourcemap_explain(sourcemap, int, int, text) IS
+	'why a lookup of a 0-based generated (line, col) with bias finds what it finds: status ok, unmapped_segment, before_first_segment, after_last_segment, no_segment_at_column, no_segment_on_line, line_past_end, no_mappings, no_map or no_position, and a sentence with the numbers';

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "format/sm_format.h"
+#include "format/sm_status.h"
 #include "fuzz_common.h"
 #include "json/sm_json.h"
 #include "symbolicate/sm_reverse.h"
@@ -473,6 +474,40 @@ exercise_name(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, uint32_t idx)
 	}
 }
 
+/*
+ * The status of a lookup (format/sm_status.h) where sm_lookup gave r and
+ * *mp: it selects a segment exactly when the lookup did, the same one,
+ * and its sentence fits.
+ */
+static void
+one_status(FzEnv *e, SmMap *m, bool strict, uint32_t line, uint32_t col, SmBias b, int r,
+		   const SmMapping *mp)
+{
+	SmError		err;
+	SmMapping	sm;
+	SmStatus	st;
+	char		detail[SM_STATUS_DETAIL_MAX];
+	bool		found;
+
+	memset(&err, 0, sizeof(err));
+	memset(detail, 'x', sizeof(detail));
+	if (!sm_lookup_explain(m, line, col, b, &sm, &st, detail, &err))
+	{
+		check_call(e, strict, false, &err, "sm_lookup_explain", line);
+		return;
+	}
+	FZ_CHECK(memchr(detail, 0, sizeof(detail)) != NULL, "sm_lookup_explain: detail not terminated");
+	FZ_CHECK(st <= SM_STATUS_UNMAPPED_SEGMENT, "sm_lookup_explain: status %d", (int) st);
+	found = st == SM_STATUS_OK || st == SM_STATUS_UNMAPPED_SEGMENT;
+	FZ_CHECK(found == (r == 1), "sm_lookup_explain(%u, %u, %s): %s, sm_lookup gave %d", line, col,
+			 bias_name[b], sm_status_name(st), r);
+	if (found && r == 1)
+		FZ_CHECK(memcmp(&sm, mp, sizeof(sm)) == 0 &&
+				 (st == SM_STATUS_UNMAPPED_SEGMENT) == (mp->source == SM_NONE),
+				 "sm_lookup_explain(%u, %u, %s): another segment than sm_lookup's", line, col,
+				 bias_name[b]);
+}
+
 /* A lookup, checked against the reference when all segments are known. */
 static void
 one_lookup(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping *segs,
@@ -495,6 +530,7 @@ one_lookup(FzEnv *e, SmMap *m, bool strict, const SmInfo *info, const SmMapping 
 		}
 		if (r == 1)
 			check_mapping(&mp, info, "sm_lookup");
+		one_status(e, m, strict, line, col, (SmBias) b, r, &mp);
 		if (b == SM_BIAS_GLB)
 		{
 			/* the original function name at the same position */

@@ -88,6 +88,17 @@ check_frame(const SmFrame *f, size_t k, const char *text, size_t len)
 	FZ_CHECK(!f->has_lineno || f->lineno <= 2147483647u, "frame %zu: line %u", k, f->lineno);
 	FZ_CHECK(!f->has_colno || f->colno <= 2147483647u, "frame %zu: column %u", k, f->colno);
 	FZ_CHECK(f->has_lineno || !f->has_colno, "frame %zu: a column without a line", k);
+	FZ_CHECK((f->eval.url != NULL) == ((f->flags & SM_FRAME_EVAL) != 0),
+			 "frame %zu: an eval origin without the eval flag, or the reverse", k);
+	FZ_CHECK(f->eval.url == NULL || inside(f->eval.url, f->eval.url_len, text, len),
+			 "frame %zu: eval URL is not a slice of the input", k);
+	FZ_CHECK(f->eval.function == NULL || inside(f->eval.function, f->eval.function_len, text, len),
+			 "frame %zu: eval function is not a slice of the input", k);
+	FZ_CHECK(f->eval.has_lineno || !f->eval.has_colno, "frame %zu: eval column without a line", k);
+	FZ_CHECK(f->format <= SM_FORMAT_GECKO && sm_stack_format_name(f->format) != NULL,
+			 "frame %zu: format %d", k, (int) f->format);
+	FZ_CHECK((f->syntax == SM_STACK_V8) == (f->format == SM_FORMAT_V8 || f->format == SM_FORMAT_HERMES),
+			 "frame %zu: format %d for syntax %d", k, (int) f->format, (int) f->syntax);
 }
 
 static void

@@ -338,6 +338,18 @@ main(int argc, char **argv)
 				"g@https://a.example/m.js line 2 > eval:1:15\n"
 				"promise callback*h@https://a.example/m.js:3:4\n"},
 			{0, "stack-safari-bare", "Error: boom\r\nhttps://a.example/m.js:10:5\r\n\r\n... 3 more frames\n"},
+			{0, "stack-hermes",
+				"TypeError: undefined is not a function\n"
+				"    at onPress (address at index.android.bundle:1:9876)\n"
+				"    at apply (native)\n"
+				"    at f (InternalBytecode.js:1:1234)\n"
+				"    at global (index.android.bundle:1:234)\n"},
+			{0, "stack-v8-eval",
+				"Error: invalid\n"
+				"    at O.v [as validate] (eval at c (https://a.example/b.js:4:27458), <anonymous>:3:278)\n"
+				"    at r (eval at a (eval at b (eval at c (/t.js:9:8), <anonymous>:7:6), <anonymous>:5:4), <anonymous>:3:2)\n"
+				"    at f (eval at g (/b.js:1:2))\n"
+				"    at h (eval at k ((/c.js:5:6), <anonymous>:1:2)\n"},
 			{1, "refs",
 				"var a=1;\n//# sourceMappingURL=main.js.map\n"
 				"/*# sourceMappingURL=data:application/json;base64,e30= */\n"

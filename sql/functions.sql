@@ -28,7 +28,7 @@ FROM fm;
 CREATE TABLE ft AS SELECT '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA,KAAK",
 	"x_sourcemap_functions":[[0,0,"outer"],[0,3,""],[0,8,null]]}'::sourcemap AS m;
 SELECT c, (sourcemap_lookup_frame(m, 0, c, 'min')).function FROM ft, generate_series(0, 10, 2) c;
-SELECT sourcemap_lookup_frame(m, 5, 0) IS NULL AS nothing_maps FROM ft;
+SELECT (sourcemap_lookup_frame(m, 5, 0)).status AS nothing_maps FROM ft;
 SELECT sourcemap_lookup_frame(m, 0, -1) FROM ft;
 
 -- bad tables

@@ -15,6 +15,7 @@
 #include "base/sm_env.h"
 #include "base/sm_inflate.h"
 #include "format/sm_map.h"
+#include "format/sm_status.h"
 #include "functions/sm_functab.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"

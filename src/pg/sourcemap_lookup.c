@@ -5,7 +5,8 @@
  * 1-field segment), and sourcemap_lookup(map, lines[], cols[], bias) for a
  * batch (one row per element, in order), and sourcemap_lookup_frame(map,
  * line, col, minified_name) for a stack frame: the original position plus
- * the original name of the enclosing function.
+ * the original name of the enclosing function and the lookup's status, and
+ * sourcemap_explain(map, line, col, bias), that status with a sentence.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -19,6 +20,7 @@
 PG_FUNCTION_INFO_V1(sourcemap_lookup);
 PG_FUNCTION_INFO_V1(sourcemap_lookup_batch);
 PG_FUNCTION_INFO_V1(sourcemap_lookup_frame);
+PG_FUNCTION_INFO_V1(sourcemap_explain);
 
 /* The SmBias named by the SQL bias argument; ERROR 22023 for anything else. */
 static SmBias
@@ -193,10 +195,12 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 
 /*
  * sourcemap_lookup_frame(map, line, col, minified_name DEFAULT NULL) ->
- * (source, line, col, name, function, ignored): the lookup plus the
+ * (source, line, col, name, function, ignored, status): the lookup plus the
  * original name of the enclosing function (from the map's function table),
- * or minified_name when that is unknown or anonymous.  NULL when nothing
- * maps.  Not strict: minified_name may be NULL.
+ * or minified_name when that is unknown or anonymous, and the status of
+ * the lookup (sm_status.h).  When nothing maps, a row with only the status
+ * (no_map for a NULL map, no_position for a NULL line or column).  Not
+ * strict: minified_name may be NULL.
  */
 Datum
 sourcemap_lookup_frame(PG_FUNCTION_ARGS)
@@ -205,25 +209,36 @@ sourcemap_lookup_frame(PG_FUNCTION_ARGS)
 	uint32		line,
 				col;
 	SmPgMap    *pm;
-	Datum		values[6];
-	bool		nulls[6];
+	Datum		values[7];
+	bool		nulls[7] = {true, true, true, true, true, true, false};
 	HeapTuple	tuple;
 	SmStr		fn;
 	bool		anonymous;
+	SmMapping	mp;
+	SmStatus	st;
 	SmError		err = {0};
 	int			r;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_NULL();
+	{
+		st = PG_ARGISNULL(0) ? SM_STATUS_NO_MAP : SM_STATUS_NO_POSITION;
+		values[6] = CStringGetTextDatum(sm_status_name(st));
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	}
 	line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
 	col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
 	pm = sm_pg_open(PG_GETARG_DATUM(0));
-	if (!resolve(pm, line, col, SM_BIAS_GLB, values, nulls))
+	if (!sm_lookup_status(pm->map, line, col, SM_BIAS_GLB, &mp, &st, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+	values[6] = CStringGetTextDatum(sm_status_name(st));
+	if (st != SM_STATUS_OK)
 	{
+		tuple = heap_form_tuple(desc, values, nulls);
 		sm_pg_close(pm);
-		PG_RETURN_NULL();
+		PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 	}
-	/* resolve() filled source, line, col, name, ignored: make room for function */
+	mapping_values(pm, &mp, values, nulls);
+	/* mapping_values filled source, line, col, name, ignored: make room for function */
 	values[5] = values[4];
 	nulls[5] = nulls[4];
 	r = sm_function_at(pm->map, line, col, &fn, &anonymous, &err);
@@ -242,4 +257,48 @@ sourcemap_lookup_frame(PG_FUNCTION_ARGS)
 	tuple = heap_form_tuple(desc, values, nulls);
 	sm_pg_close(pm);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+/*
+ * sourcemap_explain(map, line, col, bias DEFAULT 'glb') -> (status,
+ * detail): why a lookup with this bias finds what it finds, as one of
+ * sm_status.h's statuses and a sentence with the numbers.  Not strict: a
+ * NULL map or position is a status too (no_map, no_position).
+ */
+Datum
+sourcemap_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char		detail[SM_STATUS_DETAIL_MAX];
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	SmStatus	st;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("bias must not be NULL"));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		st = PG_ARGISNULL(0) ? SM_STATUS_NO_MAP : SM_STATUS_NO_POSITION;
+		sm_status_detail_no_lookup(st, detail);
+	}
+	else
+	{
+		uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
+		uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
+		SmBias		bias = parse_bias(PG_GETARG_TEXT_PP(3));
+		SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
+		SmMapping	mp;
+		SmError		err = {0};
+
+		if (!sm_lookup_explain(pm->map, line, col, bias, &mp, &st, detail, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
+		sm_pg_close(pm);
+	}
+	values[0] = CStringGetTextDatum(sm_status_name(st));
+	values[1] = CStringGetTextDatum(detail);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
 }

@@ -13,32 +13,50 @@
 PG_FUNCTION_INFO_V1(sourcemap_parse_stack);
 PG_FUNCTION_INFO_V1(sourcemap_references);
 
+/* Column k of the row: text of a slice, or NULL when ptr is NULL. */
+static void
+put_text(Datum *values, bool *nulls, int k, const char *ptr, size_t len)
+{
+	nulls[k] = ptr == NULL;
+	values[k] = ptr ? PointerGetDatum(sm_pg_text(ptr, len)) : (Datum) 0;
+}
+
+/* Column k of the row: a position, or NULL when absent. */
+static void
+put_pos(Datum *values, bool *nulls, int k, bool has, uint32 v)
+{
+	nulls[k] = !has;
+	values[k] = Int32GetDatum((int32) v);
+}
+
 /* Add one frame to the result set (the ctx is the ReturnSetInfo). */
 static bool
 put_frame(void *ctx, const SmFrame *f, SmError *err)
 {
 	ReturnSetInfo *rsinfo = ctx;
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
+	Datum		values[10];
+	bool		nulls[10] = {false};
 
 	values[0] = Int32GetDatum((int32) f->ord + 1);
-	if (f->function)
-		values[1] = PointerGetDatum(sm_pg_text(f->function, f->function_len));
-	else
-		nulls[1] = true;
+	put_text(values, nulls, 1, f->function, f->function_len);
 	values[2] = PointerGetDatum(sm_pg_text(f->url, f->url_len));
-	values[3] = Int32GetDatum((int32) f->lineno);
-	nulls[3] = !f->has_lineno;
-	values[4] = Int32GetDatum((int32) f->colno);
-	nulls[4] = !f->has_colno;
+	put_pos(values, nulls, 3, f->has_lineno, f->lineno);
+	put_pos(values, nulls, 4, f->has_colno, f->colno);
+	values[5] = CStringGetTextDatum(sm_stack_format_name(f->format));
+	put_text(values, nulls, 6, f->eval.function, f->eval.function_len);
+	put_text(values, nulls, 7, f->eval.url, f->eval.url_len);
+	put_pos(values, nulls, 8, f->eval.has_lineno, f->eval.lineno);
+	put_pos(values, nulls, 9, f->eval.has_colno, f->eval.colno);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return true;
 }
 
 /*
- * sourcemap_parse_stack(stack) -> (ord, function, url, lineno, colno): V8,
+ * sourcemap_parse_stack(stack) -> (ord, function, url, lineno, colno,
+ * format, eval_function, eval_url, eval_lineno, eval_colno): V8, Hermes,
  * SpiderMonkey and JavaScriptCore frames; ord counts from 1, innermost
- * first; lineno and colno are 1-based as the engines print them.
+ * first; positions are 1-based as the engines print them; the eval_
+ * columns are the eval origin of an eval frame (NULL for other frames).
  */
 Datum
 sourcemap_parse_stack(PG_FUNCTION_ARGS)

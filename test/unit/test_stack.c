@@ -17,6 +17,9 @@
 #include "symbolicate/sm_stack.h"
 #include "test_util.h"
 
+/* A Want leaves out the eval origin, except for eval frames. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 static TuCounts counts;
 
 #define NOPOS -1
@@ -29,7 +32,45 @@ typedef struct Want
 	long		line;
 	long		col;
 	uint32_t	flags;
+	/* the eval origin: none when eval_url is NULL */
+	const char *eval_function;
+	const char *eval_url;
+	long		eval_line;
+	long		eval_col;
 } Want;
+
+/* Is the slice (ptr, len) the string want (both NULL counts)? */
+static bool
+same(const char *ptr, size_t len, const char *want)
+{
+	if (want == NULL || ptr == NULL)
+		return want == NULL && ptr == NULL;
+	return len == strlen(want) && memcmp(ptr, want, len) == 0;
+}
+
+/* Compare a frame's eval origin with its expectation. */
+static void
+check_origin(const char *what, size_t i, const SmEvalOrigin *o, const Want *w)
+{
+	bool		line_ok,
+				col_ok;
+
+	tu_check(&counts, same(o->url, o->url_len, w->eval_url), "%s frame %zu: eval url %s, expected %s",
+			 what, i, tu_show(o->url, o->url_len, o->url == NULL),
+			 tu_show(w->eval_url, w->eval_url ? strlen(w->eval_url) : 0, w->eval_url == NULL));
+	if (w->eval_url == NULL)
+		return;
+	tu_check(&counts, same(o->function, o->function_len, w->eval_function),
+			 "%s frame %zu: eval function %s, expected %s", what, i,
+			 tu_show(o->function, o->function_len, o->function == NULL),
+			 tu_show(w->eval_function, w->eval_function ? strlen(w->eval_function) : 0,
+					 w->eval_function == NULL));
+	line_ok = w->eval_line == NOPOS ? !o->has_lineno : (o->has_lineno && o->lineno == w->eval_line);
+	col_ok = w->eval_col == NOPOS ? !o->has_colno : (o->has_colno && o->colno == w->eval_col);
+	tu_check(&counts, line_ok && col_ok, "%s frame %zu: eval position %ld:%ld, expected %ld:%ld",
+			 what, i, o->has_lineno ? (long) o->lineno : NOPOS,
+			 o->has_colno ? (long) o->colno : NOPOS, w->eval_line, w->eval_col);
+}
 
 /* Compare one frame with its expectation. */
 static void
@@ -54,12 +95,13 @@ check_frame(const char *what, size_t i, const SmFrame *f, const Want *w)
 			 w->line, w->col);
 	tu_check(&counts, f->flags == w->flags, "%s frame %zu: flags %#x, expected %#x", what, i,
 			 f->flags, w->flags);
+	check_origin(what, i, &f->eval, w);
 }
 
 /* Parse stack and compare all frames. */
 static void
 expect_frames(const char *what, const char *stack, const Want *want, size_t nwant,
-			  SmStackSyntax syntax)
+			  SmStackSyntax syntax, SmStackFormat format)
 {
 	SmFrame    *frames = NULL;
 	size_t		n = 0;
@@ -76,14 +118,16 @@ expect_frames(const char *what, const char *stack, const Want *want, size_t nwan
 		tu_check(&counts, want[i].url[0] == 0 || frames[i].syntax == syntax ||
 				 frames[i].syntax == SM_STACK_BARE, "%s frame %zu: syntax %d", what, i,
 				 (int) frames[i].syntax);
+		tu_check(&counts, frames[i].format == format, "%s frame %zu: format %s, expected %s",
+				 what, i, sm_stack_format_name(frames[i].format), sm_stack_format_name(format));
 	}
 	sm_free(&sm_malloc_env, frames);
 }
 
-#define EXPECT(what, stack, syntax, ...) \
+#define EXPECT(what, stack, syntax, format, ...) \
 	do { \
 		static const Want want_[] = {__VA_ARGS__}; \
-		expect_frames(what, stack, want_, sizeof(want_) / sizeof(want_[0]), syntax); \
+		expect_frames(what, stack, want_, sizeof(want_) / sizeof(want_[0]), syntax, format); \
 	} while (0)
 
 #define MAIN "https://app.example.com/static/js/main.3f2a1c.js"
@@ -105,7 +149,7 @@ test_chrome(void)
 		   "    at eval (eval at compile (" MAIN ":2:3000), <anonymous>:1:15)\n"
 		   "    at Foo.bar [as baz] (webpack-internal:///./src/foo.ts:12:7)\n"
 		   "    at <anonymous>\n",
-		   SM_STACK_V8,
+		   SM_STACK_V8, SM_FORMAT_V8,
 		   {"renderList", MAIN, 2, 10457, 0},
 		   {"Object.onClick", MAIN, 2, 98113, 0},
 		   {"HTMLButtonElement.<anonymous>", "https://app.example.com:8443/assets/vendor.js", 1, 2044, 0},
@@ -114,7 +158,7 @@ test_chrome(void)
 		   {"Array.forEach", "<anonymous>", NOPOS, NOPOS, 0},
 		   {"Promise.all", "index 0", NOPOS, NOPOS, SM_FRAME_ASYNC},
 		   {"loadAll", "https://app.example.com/static/js/chunk(1).js", 1, 900, SM_FRAME_ASYNC},
-		   {"eval", MAIN, 2, 3000, SM_FRAME_EVAL},
+		   {"eval", "<anonymous>", 1, 15, SM_FRAME_EVAL, "compile", MAIN, 2, 3000},
 		   {"Foo.bar [as baz]", "webpack-internal:///./src/foo.ts", 12, 7, 0},
 		   {NULL, "<anonymous>", NOPOS, NOPOS, 0});
 }
@@ -138,7 +182,7 @@ test_node(void)
 		   "    at Array.map (native)\n"
 		   "    ... 2 lines matching cause stack trace ...\n"
 		   "    at Object.<anonymous> (/srv/app/dist/server.js:1:7)\n",
-		   SM_STACK_V8,
+		   SM_STACK_V8, SM_FORMAT_V8,
 		   {"Object.openSync", "node:fs", 601, 3, 0},
 		   {"Object.readFileSync", "node:fs", 469, 35, 0},
 		   {"loadConfig", "/srv/app/dist/server.js", 1, 48213, 0},
@@ -148,7 +192,7 @@ test_node(void)
 		   {NULL, "file:///srv/app/dist/main.mjs", 3, 1, SM_FRAME_ASYNC},
 		   {"Foo.bar [as baz]", "C:\\Users\\dev\\app\\dist\\index.js", 10, 5, 0},
 		   {"fn", "C:\\Program Files\\app (x86)\\lib.js", 7, 1, 0},
-		   {"eval", "/srv/app/x.js", 3, 9, SM_FRAME_EVAL},
+		   {"eval", "<anonymous>", 1, 1, SM_FRAME_EVAL, "run", "/srv/app/x.js", 3, 9},
 		   {"Array.map", "native", NOPOS, NOPOS, SM_FRAME_NATIVE},
 		   {"Object.<anonymous>", "/srv/app/dist/server.js", 1, 7, 0});
 }
@@ -162,7 +206,7 @@ test_edge_legacy(void)
 		   "   at handle (http://example.com/js/app.min.js:1:2345)\r\n"
 		   "   at Anonymous function (http://example.com/js/app.min.js:1:99)\r\n"
 		   "   at Global code (http://example.com/index.html:12:3)\r\n",
-		   SM_STACK_V8,
+		   SM_STACK_V8, SM_FORMAT_V8,
 		   {"handle", "http://example.com/js/app.min.js", 1, 2345, 0},
 		   {"Anonymous function", "http://example.com/js/app.min.js", 1, 99, 0},
 		   {"Global code", "http://example.com/index.html", 12, 3, 0});
@@ -186,15 +230,18 @@ test_firefox(void)
 		   "@debugger eval code:1:1\n"
 		   "Foo</this.bar@blob:https://app.example.com/6c1f-42:5:11\n"
 		   "\n",
-		   SM_STACK_GECKO,
+		   SM_STACK_GECKO, SM_FORMAT_SPIDERMONKEY,
 		   {"renderList", MAIN, 2, 10457, 0},
 		   {"onClick/<", MAIN, 2, 98113, 0},
 		   {NULL, MAIN, 2, 77, 0},
 		   {"loadAll", "https://app.example.com/static/js/chunk.js", 1, 900, SM_FRAME_ASYNC},
 		   {"init", "https://app.example.com/static/js/main.js", 1, 10, SM_FRAME_ASYNC},
-		   {"evalFn", "https://app.example.com/static/js/main.js", 2, NOPOS, SM_FRAME_EVAL},
-		   {NULL, "https://app.example.com/a.js", 10, NOPOS, SM_FRAME_EVAL},
-		   {"nested", "https://app.example.com/b.js", 7, NOPOS, SM_FRAME_EVAL},
+		   {"evalFn", "https://app.example.com/static/js/main.js line 2 > eval", 1, 15, SM_FRAME_EVAL,
+		   NULL, "https://app.example.com/static/js/main.js", 2, NOPOS},
+		   {NULL, "https://app.example.com/a.js line 10 > Function", 1, 1, SM_FRAME_EVAL,
+		   NULL, "https://app.example.com/a.js", 10, NOPOS},
+		   {"nested", "https://app.example.com/b.js line 7 > eval line 1 > eval", 3, 2, SM_FRAME_EVAL,
+		   NULL, "https://app.example.com/b.js", 7, NOPOS},
 		   {"Widget", "http://localhost:8080/js/widget.js", 44, 9, 0},
 		   {"dispatch", "resource://gre/modules/Dispatcher.sys.mjs", 12, 3, 0},
 		   {NULL, "debugger eval code", 1, 1, 0},
@@ -214,7 +261,7 @@ test_safari(void)
 		   "module code@https://app.example.com/m.js:1:8\n"
 		   "get value@https://app.example.com/m.js:5:17\n"
 		   "@https://app.example.com/m.js:9:3\n",
-		   SM_STACK_GECKO,
+		   SM_STACK_GECKO, SM_FORMAT_JSC,
 		   {"renderList", MAIN, 2, 10457, 0},
 		   {"forEach", "[native code]", NOPOS, NOPOS, SM_FRAME_NATIVE},
 		   {"global code", "https://app.example.com/index.html", 20, 14, 0},
@@ -227,10 +274,81 @@ test_safari(void)
 		   "http://example.com/js/app.js:47:22\n"
 		   "[native code]\n"
 		   "http://example.com/js/app.js:12:3\n",
-		   SM_STACK_BARE,
+		   SM_STACK_BARE, SM_FORMAT_JSC,
 		   {NULL, "http://example.com/js/app.js", 47, 22, 0},
 		   {NULL, "[native code]", NOPOS, NOPOS, SM_FRAME_NATIVE},
 		   {NULL, "http://example.com/js/app.js", 12, 3, 0});
+}
+
+/*
+ * V8 eval frames: the frame's own position in the eval code, the origin in
+ * the script (the issue's example from ajv), nested evals, an eval origin
+ * without a frame position of its own.
+ */
+static void
+test_v8_eval(void)
+{
+	EXPECT("v8 eval",
+		   "Error: invalid\n"
+		   "    at OrderService.validate10 [as validate] (eval at c (https://shop.example/bundle.min.js:4:27458), <anonymous>:3:278)\n"
+		   "    at new Function (eval at <anonymous> (/srv/a.js:1:2), <anonymous>:1:9)\n"
+		   "    at render (eval at compile (eval at load (eval at boot (/srv/t.js:9:8), <anonymous>:7:6), <anonymous>:5:4), <anonymous>:3:2)\n"
+		   "    at f (eval at g (/srv/b.js:1:2))\n",
+		   SM_STACK_V8, SM_FORMAT_V8,
+		   {"OrderService.validate10 [as validate]", "<anonymous>", 3, 278, SM_FRAME_EVAL,
+		   "c", "https://shop.example/bundle.min.js", 4, 27458},
+		   {"Function", "<anonymous>", 1, 9, SM_FRAME_EVAL | SM_FRAME_CONSTRUCTOR,
+		   "<anonymous>", "/srv/a.js", 1, 2},
+		   {"render", "<anonymous>", 3, 2, SM_FRAME_EVAL, "boot", "/srv/t.js", 9, 8},
+		   {"f", "", NOPOS, NOPOS, SM_FRAME_EVAL, "g", "/srv/b.js", 1, 2});
+}
+
+/*
+ * Hermes (React Native release builds): "address at" frames (column = the
+ * bytecode offset), Hermes's built-in InternalBytecode.js, native frames
+ * and "global": every "at" frame of the stack is hermes.  A stack without
+ * a Hermes mark stays v8 even with the same frame lines.
+ */
+static void
+test_hermes(void)
+{
+	EXPECT("hermes",
+		   "TypeError: undefined is not a function\n"
+		   "    at onPress (address at index.android.bundle:1:9876)\n"
+		   "    at anonymous (address at /data/user/0/com.app/files/index.android.bundle:1:12)\n"
+		   "    at apply (native)\n"
+		   "    at callFunctionReturnFlushedQueue (InternalBytecode.js:1:1234)\n"
+		   "    at global (index.android.bundle:1:234)\n",
+		   SM_STACK_V8, SM_FORMAT_HERMES,
+		   {"onPress", "index.android.bundle", 1, 9876, SM_FRAME_BYTECODE},
+		   {"anonymous", "/data/user/0/com.app/files/index.android.bundle", 1, 12, SM_FRAME_BYTECODE},
+		   {"apply", "native", NOPOS, NOPOS, SM_FRAME_NATIVE},
+		   {"callFunctionReturnFlushedQueue", "InternalBytecode.js", 1, 1234, 0},
+		   {"global", "index.android.bundle", 1, 234, 0});
+	EXPECT("hermes, only built-in code marks it",
+		   "    at f (InternalBytecode.js:1:5)\n"
+		   "    at global (index.android.bundle:1:234)\n",
+		   SM_STACK_V8, SM_FORMAT_HERMES,
+		   {"f", "InternalBytecode.js", 1, 5, 0},
+		   {"global", "index.android.bundle", 1, 234, 0});
+	EXPECT("same lines without a mark: v8",
+		   "    at global (index.android.bundle:1:234)\n",
+		   SM_STACK_V8, SM_FORMAT_V8,
+		   {"global", "index.android.bundle", 1, 234, 0});
+	/* "address at" is Hermes's only inside parentheses: bare, it is a URL */
+	EXPECT("address at outside parentheses",
+		   "    at address at a.js:1:2\n",
+		   SM_STACK_V8, SM_FORMAT_V8,
+		   {NULL, "address at a.js", 1, 2, 0});
+	/* React Native on JavaScriptCore prints Safari's format */
+	EXPECT("react native on jsc",
+		   "onPress@index.android.bundle:1:9876\n"
+		   "forEach@[native code]\n"
+		   "global code@index.android.bundle:1:12\n",
+		   SM_STACK_GECKO, SM_FORMAT_JSC,
+		   {"onPress", "index.android.bundle", 1, 9876, 0},
+		   {"forEach", "[native code]", NOPOS, NOPOS, SM_FRAME_NATIVE},
+		   {"global code", "index.android.bundle", 1, 12, 0});
 }
 
 /* Lines that are not frames, and odd positions. */
@@ -266,32 +384,32 @@ test_not_frames(void)
 	/* a multi-line message before the frames is skipped; ord counts frames only */
 	EXPECT("multi-line message",
 		   "Error: first line\nsecond line\n{\"json\": true}\n    at f (a.js:1:2)\n",
-		   SM_STACK_V8, {"f", "a.js", 1, 2, 0});
+		   SM_STACK_V8, SM_FORMAT_V8, {"f", "a.js", 1, 2, 0});
 	/* the message and a Firefox stack pasted together */
 	EXPECT("message + firefox",
 		   "TypeError: x is undefined (see help@example.com)\nf@https://x.test/a.js:3:4\n",
-		   SM_STACK_GECKO, {"f", "https://x.test/a.js", 3, 4, 0});
+		   SM_STACK_GECKO, SM_FORMAT_GECKO, {"f", "https://x.test/a.js", 3, 4, 0});
 	/* one number is a line without a column; huge numbers are not positions */
-	EXPECT("line only", "    at f (https://x.test/a.js:17)\n", SM_STACK_V8,
+	EXPECT("line only", "    at f (https://x.test/a.js:17)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "https://x.test/a.js", 17, NOPOS, 0});
-	EXPECT("too large", "    at f (https://x.test/a.js:99999999999:1)\n", SM_STACK_V8,
+	EXPECT("too large", "    at f (https://x.test/a.js:99999999999:1)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "https://x.test/a.js:99999999999:1", NOPOS, NOPOS, 0});
-	EXPECT("largest", "    at f (a.js:2147483647:2147483647)\n", SM_STACK_V8,
+	EXPECT("largest", "    at f (a.js:2147483647:2147483647)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "a.js", 2147483647, 2147483647, 0});
-	EXPECT("one past largest", "    at f (a.js:1:2147483648)\n", SM_STACK_V8,
+	EXPECT("one past largest", "    at f (a.js:1:2147483648)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "a.js:1:2147483648", NOPOS, NOPOS, 0});
-	EXPECT("port without position", "    at f (http://x.test:8080/a.js)\n", SM_STACK_V8,
+	EXPECT("port without position", "    at f (http://x.test:8080/a.js)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "http://x.test:8080/a.js", NOPOS, NOPOS, 0});
 	/* a stray '(' in a URL, and unbalanced parentheses */
-	EXPECT("stray paren", "    at g (https://x.test/a(.js:1:2)\n", SM_STACK_V8,
+	EXPECT("stray paren", "    at g (https://x.test/a(.js:1:2)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"g", "https://x.test/a(.js", 1, 2, 0});
-	EXPECT("async new", "    at async new Foo (a.js:1:2)\n", SM_STACK_V8,
+	EXPECT("async new", "    at async new Foo (a.js:1:2)\n", SM_STACK_V8, SM_FORMAT_V8,
 		   {"Foo", "a.js", 1, 2, SM_FRAME_ASYNC | SM_FRAME_CONSTRUCTOR});
 	/* CR-only line ends and no final newline */
-	EXPECT("CR line ends", "Error\r    at f (a.js:1:2)\r    at g (b.js:3:4)", SM_STACK_V8,
+	EXPECT("CR line ends", "Error\r    at f (a.js:1:2)\r    at g (b.js:3:4)", SM_STACK_V8, SM_FORMAT_V8,
 		   {"f", "a.js", 1, 2, 0}, {"g", "b.js", 3, 4, 0});
 	/* tabs as indentation */
-	EXPECT("tabs", "Error\n\tat f (a.js:1:2)\t\n", SM_STACK_V8, {"f", "a.js", 1, 2, 0});
+	EXPECT("tabs", "Error\n\tat f (a.js:1:2)\t\n", SM_STACK_V8, SM_FORMAT_V8, {"f", "a.js", 1, 2, 0});
 }
 
 /* Frame callback that fails on the third frame. */
@@ -376,6 +494,8 @@ main(void)
 	test_edge_legacy();
 	test_firefox();
 	test_safari();
+	test_v8_eval();
+	test_hermes();
 	test_not_frames();
 	test_limits();
 	return tu_finish("stack", &counts);

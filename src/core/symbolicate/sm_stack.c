@@ -1,7 +1,8 @@
 /*
- * sm_stack.c -- recognise the frame lines of V8, SpiderMonkey and
- * JavaScriptCore stack strings.  See sm_stack.h for the formats and the
- * decisions.
+ * sm_stack.c -- recognise the frame lines of V8, Hermes, SpiderMonkey and
+ * JavaScriptCore stack strings: a first pass over the lines collects the
+ * marks that tell the engine, a second one hands out the frames.  See
+ * sm_stack.h for the formats and the decisions.
  */
 #include <string.h>
 
@@ -124,39 +125,51 @@ take_position(Span *s, uint32_t *v)
 }
 
 /*
- * Fill the frame's url, lineno and colno from a location.  Digits that
- * are not a position leave the whole location as the URL.
+ * Split a location into its URL and position ("url:line:col", "url:line"
+ * or "url").  Digits that are not a position leave the whole location as
+ * the URL.
  */
 static void
-set_location(SmFrame *f, Span loc)
+split_location(Span loc, Span *url, bool *has_lineno, uint32_t *lineno, bool *has_colno,
+			   uint32_t *colno)
 {
-	Span		url = loc;
 	uint32_t	last;
-	int			rc = take_position(&url, &last);
+	int			rc;
 
+	*url = loc;
+	rc = take_position(url, &last);
 	if (rc == 1)
 	{
-		Span		before = url;
+		Span		before = *url;
 		uint32_t	first;
 		int			rc2 = take_position(&before, &first);
 
 		if (rc2 == 1)
 		{
-			url = before;
-			f->lineno = first;
-			f->colno = last;
-			f->has_lineno = f->has_colno = true;
+			*url = before;
+			*lineno = first;
+			*colno = last;
+			*has_lineno = *has_colno = true;
 		}
 		else if (rc2 == 0)
 		{
-			f->lineno = last;
-			f->has_lineno = true;
+			*lineno = last;
+			*has_lineno = true;
 		}
 		else
-			url = loc;
+			*url = loc;
 	}
 	else
-		url = loc;
+		*url = loc;
+}
+
+/* Fill the frame's url, lineno and colno from a location. */
+static void
+set_location(SmFrame *f, Span loc)
+{
+	Span		url;
+
+	split_location(loc, &url, &f->has_lineno, &f->lineno, &f->has_colno, &f->colno);
 	f->url = url.p;
 	f->url_len = span_len(url);
 	if (equals(url, "native") || equals(url, "[native code]"))
@@ -199,39 +212,81 @@ opening_paren(Span s)
 	return NULL;
 }
 
-/*
- * V8's "eval at f (ORIGIN), <anonymous>:l:c": follow ORIGIN down through
- * nested evals to the position in the script that called eval.
- */
-static Span
-eval_origin(Span loc)
+/* The ')' matching the '(' at open, or NULL when it is unbalanced in s. */
+static const char *
+closing_paren(Span s, const char *open)
 {
+	const char *q;
+	int			depth = 0;
+
+	for (q = open; q < s.e; q++)
+	{
+		if (*q == '(')
+			depth++;
+		else if (*q == ')' && --depth == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/*
+ * V8's eval location "eval at f (ORIGIN), OWN": the frame's own position
+ * is OWN (absent: an empty URL); the origin is followed down through
+ * nested "eval at g (...)" to the one in a script, whose function is the
+ * name in front of its parentheses.
+ */
+static void
+set_v8_eval(SmFrame *f, Span loc)
+{
+	Span		own = {loc.e, loc.e};
+	Span		url;
+	bool		first = true;
+
+	f->flags |= SM_FRAME_EVAL;
 	while (starts_with(loc, "eval at "))
 	{
 		Span		rest = {loc.p + strlen("eval at "), loc.e};
 		const char *open = memchr(rest.p, '(', span_len(rest));
-		const char *q;
-		int			depth = 0;
+		const char *close;
+		Span		fn;
 
 		if (open == NULL)
 			break;
-		for (q = open; q < loc.e; q++)
+		close = closing_paren(loc, open);
+		if (first && close != NULL)
 		{
-			if (*q == '(')
-				depth++;
-			else if (*q == ')' && --depth == 0)
-				break;
+			/* ", OWN" after the origin's parentheses */
+			own.p = close + 1;
+			own = trim(own);
+			if (own.p < own.e && own.p[0] == ',')
+				own.p++;
+			own = trim(own);
 		}
+		first = false;
+		fn.p = rest.p;
+		fn.e = open;
+		fn = trim(fn);
+		f->eval.function = fn.p < fn.e ? fn.p : NULL;
+		f->eval.function_len = span_len(fn);
 		loc.p = open + 1;
-		loc.e = q;				/* the matching ')' or, unbalanced, the end */
+		loc.e = close ? close : loc.e;	/* unbalanced: to the end */
 		loc = trim(loc);
 	}
-	return loc;
+	set_location(f, own);
+	split_location(loc, &url, &f->eval.has_lineno, &f->eval.lineno, &f->eval.has_colno,
+				   &f->eval.colno);
+	f->eval.url = url.p;
+	f->eval.url_len = span_len(url);
 }
+
+/* Marks of an engine on a frame line (see "Format" in sm_stack.h). */
+#define MARK_HERMES 0x01
+#define MARK_SPIDERMONKEY 0x02
+#define MARK_JSC 0x04
 
 /* A V8 frame: s is what follows "at ".  False if it is not one. */
 static bool
-parse_v8(Span s, SmFrame *f)
+parse_v8(Span s, SmFrame *f, unsigned *marks)
 {
 	Span		loc = s;
 	const char *open = NULL;
@@ -262,12 +317,20 @@ parse_v8(Span s, SmFrame *f)
 		f->flags |= SM_FRAME_ASYNC;
 	}
 	loc = trim(loc);
-	if (starts_with(loc, "eval at "))
+	if (open && starts_with(loc, "address at "))
 	{
-		f->flags |= SM_FRAME_EVAL;
-		loc = eval_origin(loc);
+		/* Hermes bytecode without debug information */
+		loc.p += strlen("address at ");
+		f->flags |= SM_FRAME_BYTECODE;
+		*marks |= MARK_HERMES;
 	}
-	set_location(f, loc);
+	if (starts_with(loc, "eval at "))
+		set_v8_eval(f, loc);
+	else
+		set_location(f, loc);
+	if (f->url_len == strlen("InternalBytecode.js") &&
+		memcmp(f->url, "InternalBytecode.js", f->url_len) == 0)
+		*marks |= MARK_HERMES;
 	/* a bare location must be a position or a known placeholder */
 	if (open == NULL && !f->has_lineno && !equals(loc, "<anonymous>") && !equals(loc, "native"))
 		return false;
@@ -277,12 +340,15 @@ parse_v8(Span s, SmFrame *f)
 
 /* May a SpiderMonkey/JavaScriptCore function name hold these blanks? */
 static bool
-gecko_name_ok(Span fn)
+gecko_name_ok(Span fn, unsigned *marks)
 {
 	if (!has_blank(fn))
 		return true;
 	if (equals(fn, "global code") || equals(fn, "eval code") || equals(fn, "module code"))
+	{
+		*marks |= MARK_JSC;
 		return true;
+	}
 	if (starts_with(fn, "get ") || starts_with(fn, "set "))
 	{
 		Span		rest = {fn.p + 4, fn.e};
@@ -292,15 +358,46 @@ gecko_name_ok(Span fn)
 	return false;
 }
 
+/*
+ * SpiderMonkey's eval location "url line N > eval:l:c" (or "> Function",
+ * nested "url line N > eval line M > eval:l:c"): the frame keeps it whole
+ * as its URL and position; the origin is the script URL and line N.
+ * False when loc is not one.
+ */
+static bool
+set_gecko_eval(SmFrame *f, Span loc)
+{
+	const char *line_kw = find(loc, " line ");
+	const char *d;
+	const char *de;
+	Span		tail;
+
+	if (line_kw == NULL)
+		return false;
+	d = line_kw + strlen(" line ");
+	de = d;
+	while (de < loc.e && *de >= '0' && *de <= '9')
+		de++;
+	tail.p = de;
+	tail.e = loc.e;
+	if (de == d || !starts_with(tail, " > ") || !parse_position(d, de, &f->eval.lineno))
+		return false;
+	f->eval.has_lineno = true;
+	f->eval.url = loc.p;
+	f->eval.url_len = (size_t) (line_kw - loc.p);
+	f->flags |= SM_FRAME_EVAL;
+	set_location(f, loc);
+	return true;
+}
+
 /* A "fn@location" frame; false if the line is not one. */
 static bool
-parse_gecko(Span s, SmFrame *f)
+parse_gecko(Span s, SmFrame *f, unsigned *marks)
 {
 	const char *at = memchr(s.p, '@', span_len(s));
 	Span		fn;
 	Span		loc;
 	const char *star;
-	const char *line_kw;
 
 	if (at == NULL)
 		return false;
@@ -315,33 +412,20 @@ parse_gecko(Span s, SmFrame *f)
 	{
 		fn.p = star + 1;
 		f->flags |= SM_FRAME_ASYNC;
+		*marks |= MARK_SPIDERMONKEY;
 	}
-	if (!gecko_name_ok(fn))
+	if (!gecko_name_ok(fn, marks))
 		return false;
-	/* SpiderMonkey eval: "url line N > eval:l:c" */
-	line_kw = find(loc, " line ");
-	if (line_kw)
+	if (set_gecko_eval(f, loc))
 	{
-		const char *d = line_kw + strlen(" line ");
-		const char *de = d;
-		Span		tail;
-
-		while (de < loc.e && *de >= '0' && *de <= '9')
-			de++;
-		tail.p = de;
-		tail.e = loc.e;
-		if (de > d && starts_with(tail, " > ") && parse_position(d, de, &f->lineno))
-		{
-			f->has_lineno = true;
-			f->flags |= SM_FRAME_EVAL;
-			f->url = loc.p;
-			f->url_len = (size_t) (line_kw - loc.p);
-			set_function(f, fn);
-			f->syntax = SM_STACK_GECKO;
-			return true;
-		}
+		*marks |= MARK_SPIDERMONKEY;
+		set_function(f, fn);
+		f->syntax = SM_STACK_GECKO;
+		return true;
 	}
 	set_location(f, loc);
+	if (equals(loc, "[native code]"))
+		*marks |= MARK_JSC;
 	/* no position: only "[native code]", or nothing after a real name */
 	if (!f->has_lineno && !equals(loc, "[native code]") && !(loc.p == loc.e && fn.p < fn.e))
 		return false;
@@ -352,20 +436,21 @@ parse_gecko(Span s, SmFrame *f)
 
 /* A location alone ("url:line:col" or "[native code]"). */
 static bool
-parse_bare(Span s, SmFrame *f)
+parse_bare(Span s, SmFrame *f, unsigned *marks)
 {
 	if (has_blank(s) && !equals(s, "[native code]"))
 		return false;
 	set_location(f, s);
 	if (!(f->flags & SM_FRAME_NATIVE) && (!f->has_colno || f->url_len == 0))
 		return false;
+	*marks |= MARK_JSC;
 	f->syntax = SM_STACK_BARE;
 	return true;
 }
 
 /* Recognise one line (already trimmed); false if it is not a frame. */
 static bool
-parse_line(Span s, SmFrame *f)
+parse_line(Span s, SmFrame *f, unsigned *marks)
 {
 	memset(f, 0, sizeof(*f));
 	if (s.p == s.e)
@@ -374,11 +459,90 @@ parse_line(Span s, SmFrame *f)
 	{
 		Span		rest = {s.p + 3, s.e};
 
-		return parse_v8(trim(rest), f);
+		return parse_v8(trim(rest), f, marks);
 	}
 	if (memchr(s.p, '@', span_len(s)))
-		return parse_gecko(s, f);
-	return parse_bare(s, f);
+		return parse_gecko(s, f, marks);
+	return parse_bare(s, f, marks);
+}
+
+/* The format of a frame of this syntax in a stack with these marks. */
+static SmStackFormat
+frame_format(SmStackSyntax syntax, unsigned marks)
+{
+	if (syntax == SM_STACK_V8)
+		return (marks & MARK_HERMES) ? SM_FORMAT_HERMES : SM_FORMAT_V8;
+	if (syntax == SM_STACK_BARE || (marks & MARK_JSC))
+		return SM_FORMAT_JSC;
+	return (marks & MARK_SPIDERMONKEY) ? SM_FORMAT_SPIDERMONKEY : SM_FORMAT_GECKO;
+}
+
+const char *
+sm_stack_format_name(SmStackFormat format)
+{
+	switch (format)
+	{
+		case SM_FORMAT_V8:
+			return "v8";
+		case SM_FORMAT_HERMES:
+			return "hermes";
+		case SM_FORMAT_SPIDERMONKEY:
+			return "spidermonkey";
+		case SM_FORMAT_JSC:
+			return "jsc";
+		case SM_FORMAT_GECKO:
+			break;
+	}
+	return "gecko";
+}
+
+/*
+ * The next line of [*p, end) into *line (terminator excluded), *p moved
+ * past it (LF, CR or CRLF).  False at the end.
+ */
+static bool
+next_line(const char **p, const char *end, Span *line)
+{
+	const char *eol = *p;
+
+	if (*p >= end)
+		return false;
+	while (eol < end && *eol != '\n' && *eol != '\r')
+		eol++;
+	line->p = *p;
+	line->e = eol;
+	if (eol < end && *eol == '\r')
+	{
+		eol++;
+		if (eol < end && *eol == '\n')
+			eol++;
+	}
+	else if (eol < end)
+		eol++;
+	*p = eol;
+	return true;
+}
+
+/* The engine marks of every frame line of the stack (the first pass). */
+static unsigned
+stack_marks(const char *stack, const char *end, const SmEnv *env)
+{
+	const char *p = stack;
+	Span		line;
+	SmFrame		f;
+	unsigned	marks = 0;
+	size_t		lines = 0;
+
+	while (next_line(&p, end, &line))
+	{
+		unsigned	m = 0;
+
+		if (++lines % POLL_LINES == 0)
+			sm_check_interrupts(env);
+		if (parse_line(trim(line), &f, &m))
+			marks |= m;
+	}
+	return marks;
 }
 
 bool
@@ -389,32 +553,19 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 	size_t		max_line = lim ? lim->max_line : SM_STACK_MAX_LINE;
 	const char *p = stack;
 	const char *end = stack + len;
+	unsigned	marks = stack_marks(stack, end, env);
 	uint32_t	nframes = 0;
 	size_t		lines = 0;
+	Span		line;
 
-	while (p < end)
+	while (next_line(&p, end, &line))
 	{
-		const char *eol = p;
-		Span		line;
 		SmFrame		f;
+		unsigned	m = 0;
 
-		while (eol < end && *eol != '\n' && *eol != '\r')
-			eol++;
-		line.p = p;
-		line.e = eol;
-		/* the next line starts after LF, CR or CRLF */
-		p = eol;
-		if (p < end && *p == '\r')
-		{
-			p++;
-			if (p < end && *p == '\n')
-				p++;
-		}
-		else if (p < end)
-			p++;
 		if (++lines % POLL_LINES == 0)
 			sm_check_interrupts(env);
-		if (!parse_line(trim(line), &f))
+		if (!parse_line(trim(line), &f, &m))
 			continue;
 		if (span_len(line) > max_line)
 			return sm_fail(err, SM_E_LIMIT,
@@ -423,6 +574,7 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 		if (nframes >= max_frames)
 			return sm_fail(err, SM_E_LIMIT, "stack trace has more than %u frames", max_frames);
 		f.ord = nframes++;
+		f.format = frame_format(f.syntax, marks);
 		if (!fn(ctx, &f, err))
 			return false;
 	}

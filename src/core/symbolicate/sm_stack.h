@@ -10,6 +10,8 @@
  *     at new Foo (url:line:col)     at Foo.bar [as baz] (url:line:col)
  *     at fn (native)   at fn (<anonymous>)   at async Promise.all (index 0)
  *     at eval (eval at fn (url:line:col), <anonymous>:line:col)
+ *   Hermes (React Native): the V8 lines, and
+ *     at fn (address at url:1:offset)
  *   SpiderMonkey (Firefox) and JavaScriptCore (Safari)
  *     fn@url:line:col    @url:line:col    async*fn@url:line:col
  *     global code@url:line:col    fn@[native code]
@@ -32,12 +34,31 @@
  *   removed from the name and reported as flags; the rest of the name is
  *   kept as printed ("Object.<anonymous>", "Foo.bar [as baz]",
  *   "global code").  An empty name is absent.
- * - Eval frames: code run by eval or new Function has no URL to join a map
- *   by, so the frame gets the position of the eval call in the script
- *   that made it: for V8 the innermost "eval at f (url:line:col)" origin
- *   (nested evals are followed down), for SpiderMonkey "url line N > eval"
- *   (line N, no column).  The position inside the evaluated code is
- *   dropped.  SM_FRAME_EVAL marks such frames.
+ * - Eval frames: code run by eval or new Function has no URL of its own
+ *   to join a map by.  The frame keeps its own position, as the engine
+ *   prints it (V8: "<anonymous>:l:c"; SpiderMonkey: the whole
+ *   "url line N > eval" as the URL), and the eval origin goes into
+ *   frame.eval: the position of the eval call in a script, which a map can
+ *   resolve, followed down through nested evals (V8's innermost
+ *   "eval at f (url:l:c)" with f as its function; SpiderMonkey's first
+ *   "url line N >", line N, no column, no function).  SM_FRAME_EVAL marks
+ *   such frames; a V8 eval without its own position has an empty URL.
+ * - Hermes (React Native): "at f (address at url:l:c)" is a frame of
+ *   bytecode without debug information: "address at " is dropped from the
+ *   URL, the column is the bytecode offset as Hermes prints it (the
+ *   position hermesc's source map is indexed by), and SM_FRAME_BYTECODE is
+ *   set.
+ * - Format: each frame says which engine's format it was in
+ *   (SmStackFormat).  The line alone often cannot tell: V8 and Hermes both
+ *   print "at f (url:l:c)", SpiderMonkey and JavaScriptCore both
+ *   "f@url:l:c".  A stack comes from one engine, so the marks of the whole
+ *   stack decide: an "at" frame is hermes when any frame of the stack is
+ *   ("address at ", or the URL InternalBytecode.js, Hermes's built-in
+ *   code), else v8; an "@" frame is jsc when any frame has a mark of
+ *   JavaScriptCore ("global code", "eval code", "module code",
+ *   "[native code]", a bare location), spidermonkey when any has one of
+ *   SpiderMonkey ("url line N > eval", a "cause*" prefix), else gecko
+ *   (either); a bare location is jsc (old Safari).
  * - Frames without a position keep what the engine printed as their URL
  *   ("native", "<anonymous>", "[native code]", "index 0") with no lineno
  *   or colno; "native" and "[native code]" set SM_FRAME_NATIVE.
@@ -64,6 +85,7 @@
 #define SM_FRAME_CONSTRUCTOR 0x02	/* "at new ..." */
 #define SM_FRAME_EVAL 0x04		/* position is that of the eval call */
 #define SM_FRAME_NATIVE 0x08	/* "native" / "[native code]" */
+#define SM_FRAME_BYTECODE 0x10	/* Hermes "address at": colno is a bytecode offset */
 
 typedef enum SmStackSyntax
 {
@@ -71,6 +93,32 @@ typedef enum SmStackSyntax
 	SM_STACK_GECKO,				/* "fn@url" lines (SpiderMonkey, JavaScriptCore) */
 	SM_STACK_BARE				/* a location alone */
 } SmStackSyntax;
+
+/* The engine whose format a frame was in (see "Format" above). */
+typedef enum SmStackFormat
+{
+	SM_FORMAT_V8,
+	SM_FORMAT_HERMES,
+	SM_FORMAT_SPIDERMONKEY,
+	SM_FORMAT_JSC,
+	SM_FORMAT_GECKO				/* SpiderMonkey or JavaScriptCore: nothing tells */
+} SmStackFormat;
+
+/* "v8", "hermes", "spidermonkey", "jsc", "gecko". */
+const char *sm_stack_format_name(SmStackFormat format);
+
+/* Where the eval code of an SM_FRAME_EVAL frame was made (slices of the input). */
+typedef struct SmEvalOrigin
+{
+	const char *function;		/* NULL when absent */
+	size_t		function_len;
+	const char *url;			/* NULL when the frame is not an eval frame */
+	size_t		url_len;
+	bool		has_lineno;
+	bool		has_colno;
+	uint32_t	lineno;			/* 1-based as printed */
+	uint32_t	colno;
+} SmEvalOrigin;
 
 typedef struct SmFrame
 {
@@ -85,6 +133,8 @@ typedef struct SmFrame
 	uint32_t	colno;			/* 1-based as printed */
 	uint32_t	flags;			/* SM_FRAME_* */
 	SmStackSyntax syntax;
+	SmStackFormat format;
+	SmEvalOrigin eval;			/* set with SM_FRAME_EVAL */
 } SmFrame;
 
 typedef struct SmStackLimits

@@ -1,0 +1,115 @@
+-- issue 13, frames: why a lookup finds what it finds (sourcemap_explain and
+-- the status column of sourcemap_lookup_frame), and the stack formats of
+-- sourcemap_parse_stack (eval origins, Hermes / React Native).
+
+-- A map written by hand so that every status can be reached:
+--   line 0: a segment at column 2 (a.js 0:0), a 1-field segment at column 5,
+--           a segment at column 9 (a.js 1:4, name f)
+--   line 1: no segments;  line 2: a segment at column 0 (a.js 2:0)
+--   line 3: no segments (the mappings end with ";": 4 generated lines)
+CREATE TABLE hm AS SELECT '{"version":3,"sources":["a.js"],"names":["f"],
+	"mappings":"EAAA,G,IACIA;;AACJ;"}'::sourcemap AS m;
+
+-- every status with the bias that reaches it; the expected status of each
+-- row follows from the bias definitions in the README
+SELECT p.line, p.col, p.bias, e.status, e.detail
+FROM hm, (VALUES (0, 3, 'glb'), (0, 9, 'glb'), (0, 7, 'glb'), (0, 1, 'glb'), (1, 0, 'glb'),
+		(3, 0, 'glb'), (4, 0, 'glb'), (0, 0, 'lub'), (0, 3, 'lub'), (0, 10, 'lub'),
+		(0, 2, 'exact'), (0, 3, 'exact'), (0, 10, 'exact'), (0, 0, 'exact'),
+		(0, 0, 'glb_cross_line'), (1, 0, 'glb_cross_line'), (9, 9, 'glb_cross_line'))
+	AS p(line, col, bias),
+	LATERAL sourcemap_explain(m, p.line, p.col, p.bias) e
+ORDER BY p.bias, p.line, p.col;
+
+-- the default bias is glb, as in sourcemap_lookup and sourcemap_lookup_frame
+SELECT status FROM hm, sourcemap_explain(m, 0, 1);
+
+-- a map without segments; a map whose first segment is on line 2
+SELECT * FROM sourcemap_explain('{"version":3,"sources":[],"names":[],"mappings":""}'::sourcemap, 0, 0);
+SELECT * FROM sourcemap_explain('{"version":3,"sources":["a.js"],"names":[],"mappings":";;CAAA"}'::sourcemap, 1, 5, 'glb_cross_line');
+SELECT * FROM sourcemap_explain('{"version":3,"sources":["a.js"],"names":[],"mappings":";;CAAA"}'::sourcemap, 0, 0);
+
+-- NULL map or position: a status of its own (so a LEFT JOIN to the maps can show it)
+SELECT * FROM sourcemap_explain(NULL, 0, 0);
+SELECT * FROM hm, sourcemap_explain(m, NULL, 0);
+SELECT * FROM hm, sourcemap_explain(m, 0, NULL);
+
+-- errors: negative positions, an unknown or NULL bias
+\set VERBOSITY sqlstate
+SELECT * FROM hm, sourcemap_explain(m, -1, 0);
+SELECT * FROM hm, sourcemap_explain(m, 0, -1);
+SELECT * FROM hm, sourcemap_explain(m, 0, 0, 'nearest');
+SELECT * FROM hm, sourcemap_explain(m, 0, 0, NULL);
+\set VERBOSITY default
+
+-- sourcemap_lookup_frame: the same status, and only the status when nothing maps
+SELECT p.line, p.col, f.*
+FROM hm, (VALUES (0, 3), (0, 9), (0, 7), (0, 1), (1, 0), (4, 0)) AS p(line, col),
+	LATERAL sourcemap_lookup_frame(m, p.line, p.col, 'min') f
+ORDER BY p.line, p.col;
+SELECT * FROM sourcemap_lookup_frame(NULL, 0, 0);
+SELECT * FROM hm, sourcemap_lookup_frame(m, NULL, 0);
+SELECT * FROM hm, sourcemap_lookup_frame(m, 0, NULL, 'min');
+
+-- on a real map (toastr 2.1.4, vendored): at every 7th column of its one
+-- long line and past it, lookup_frame's status is explain's, a position
+-- comes back exactly when the status is ok, and it is sourcemap_lookup's
+\set map `cat test/data/corpus/toastr@2.1.4/toastr.js.map`
+CREATE TABLE tm AS SELECT :'map'::sourcemap AS m;
+SELECT f.status, count(*) AS positions,
+	bool_and(f.status = e.status) AS same_as_explain,
+	bool_and((f.source IS NOT NULL) = (f.status = 'ok')) AS position_iff_ok,
+	bool_and(f.status <> 'ok' OR (f.source, f.line, f.col, f.name) = (l.source, l.line, l.col, l.name)) AS same_as_lookup
+FROM tm, generate_series(0, 7000, 7) c, generate_series(0, 1) li,
+	LATERAL sourcemap_lookup_frame(m, li, c) f,
+	LATERAL sourcemap_explain(m, li, c) e,
+	LATERAL (SELECT * FROM sourcemap_lookup(m, li, c)) l
+GROUP BY f.status ORDER BY f.status;
+
+-- Stack formats ---------------------------------------------------------------
+
+-- V8 eval frames: the frame's own position is in the eval code; the eval
+-- origin (followed through nested evals to the script) has columns of its own
+SELECT * FROM sourcemap_parse_stack(E'Error: data/items must be array\n'
+	'    at OrderService.validate10 [as validate] (eval at c (https://shop.example/bundle.min.js:4:27458), <anonymous>:3:278)\n'
+	'    at render (eval at compile (eval at load (eval at boot (https://shop.example/t.js:9:8), <anonymous>:7:6), <anonymous>:5:4), <anonymous>:3:2)\n'
+	'    at f (eval at g (https://shop.example/b.js:1:2))\n'
+	'    at OrderService.submit (https://shop.example/bundle.min.js:4:30001)');
+
+-- SpiderMonkey eval: the URL is the eval code's name, the origin its script and line
+SELECT * FROM sourcemap_parse_stack(E'validate@https://shop.example/bundle.min.js line 4 > Function:3:278\n'
+	'nested@https://shop.example/b.js line 7 > eval line 1 > eval:3:2\n'
+	'async*submit@https://shop.example/bundle.min.js:4:30001');
+
+-- Hermes (React Native release build): "address at" frames carry the
+-- bytecode offset as their column; the whole stack is hermes
+SELECT * FROM sourcemap_parse_stack(E'TypeError: undefined is not a function\n'
+	'    at onPress (address at index.android.bundle:1:9876)\n'
+	'    at apply (native)\n'
+	'    at callFunctionReturnFlushedQueue (InternalBytecode.js:1:1234)\n'
+	'    at global (index.android.bundle:1:234)');
+
+-- React Native on JavaScriptCore (Safari's format), old Safari, and an @
+-- stack with no mark of either engine
+SELECT ord, function, url, lineno, colno, format FROM sourcemap_parse_stack(E'onPress@index.android.bundle:1:9876\n'
+	'forEach@[native code]\n'
+	'global code@index.android.bundle:1:12');
+SELECT ord, url, lineno, colno, format FROM sourcemap_parse_stack(E'Error\nhttps://a.example/m.js:10:5');
+SELECT ord, function, url, format FROM sourcemap_parse_stack('render@https://a.example/m.js:2:10');
+
+-- resolving a stack with eval frames: a frame's own position when it is in a
+-- script, else its eval origin (with the function that called eval)
+CREATE TABLE em AS SELECT 'https://a.example/app.min.js' AS url,
+	'{"version":3,"sources":["src/app.ts"],"names":["validate","compile"],"mappings":"AAAAA,UACCC"}'::sourcemap AS m;
+SELECT p.ord, p.function, p.url, coalesce(p.eval_url, p.url) AS mapped_url,
+	f.source, f.line, f.col, f.function AS original_function, f.status
+FROM sourcemap_parse_stack(E'Error\n'
+	'    at validate (eval at compile (https://a.example/app.min.js:1:12), <anonymous>:3:278)\n'
+	'    at compile (https://a.example/app.min.js:1:3)\n'
+	'    at run (https://b.example/other.js:1:1)') p
+LEFT JOIN em ON em.url = coalesce(p.eval_url, p.url),
+LATERAL sourcemap_lookup_frame(em.m, coalesce(p.eval_lineno, p.lineno) - 1,
+	coalesce(p.eval_colno, p.colno) - 1, coalesce(p.eval_function, p.function)) f
+ORDER BY p.ord;
+
+DROP TABLE hm, tm, em;
