@@ -31,15 +31,15 @@ SELECT * FROM sourcemap_explain('{"version":3,"sources":["a.js"],"names":[],"map
 
 -- NULL map or position: a status of its own (so a LEFT JOIN to the maps can show it)
 SELECT * FROM sourcemap_explain(NULL, 0, 0);
-SELECT * FROM hm, sourcemap_explain(m, NULL, 0);
-SELECT * FROM hm, sourcemap_explain(m, 0, NULL);
+SELECT r.* FROM hm, sourcemap_explain(m, NULL, 0) r;
+SELECT r.* FROM hm, sourcemap_explain(m, 0, NULL) r;
 
 -- errors: negative positions, an unknown or NULL bias
 \set VERBOSITY sqlstate
-SELECT * FROM hm, sourcemap_explain(m, -1, 0);
-SELECT * FROM hm, sourcemap_explain(m, 0, -1);
-SELECT * FROM hm, sourcemap_explain(m, 0, 0, 'nearest');
-SELECT * FROM hm, sourcemap_explain(m, 0, 0, NULL);
+SELECT r.* FROM hm, sourcemap_explain(m, -1, 0) r;
+SELECT r.* FROM hm, sourcemap_explain(m, 0, -1) r;
+SELECT r.* FROM hm, sourcemap_explain(m, 0, 0, 'nearest') r;
+SELECT r.* FROM hm, sourcemap_explain(m, 0, 0, NULL) r;
 \set VERBOSITY default
 
 -- sourcemap_lookup_frame: the same status, and only the status when nothing maps
@@ -48,8 +48,8 @@ FROM hm, (VALUES (0, 3), (0, 9), (0, 7), (0, 1), (1, 0), (4, 0)) AS p(line, col)
 	LATERAL sourcemap_lookup_frame(m, p.line, p.col, 'min') f
 ORDER BY p.line, p.col;
 SELECT * FROM sourcemap_lookup_frame(NULL, 0, 0);
-SELECT * FROM hm, sourcemap_lookup_frame(m, NULL, 0);
-SELECT * FROM hm, sourcemap_lookup_frame(m, 0, NULL, 'min');
+SELECT r.* FROM hm, sourcemap_lookup_frame(m, NULL, 0) r;
+SELECT r.* FROM hm, sourcemap_lookup_frame(m, 0, NULL, 'min') r;
 
 -- on a real map (toastr 2.1.4, vendored): at every 7th column of its one
 -- long line and past it, lookup_frame's status is explain's, a position
@@ -113,3 +113,30 @@ LATERAL sourcemap_lookup_frame(em.m, coalesce(p.eval_lineno, p.lineno) - 1,
 ORDER BY p.ord;
 
 DROP TABLE hm, tm, em;
+
+-- sourcemap_lookup_frames: the stack at one position.  The map's scopes
+-- field (test/unit/test_inline.c derives the stacks it describes) inlines
+-- inner into outer and helper into inner; stored values keep only the
+-- function table derived from it, so each position gives one row, with the
+-- innermost function, as sourcemap_lookup_frame does.
+CREATE TABLE sc AS SELECT '{"version":3,"sources":["a.js"],"names":["outer","inner","helper"],
+	"mappings":"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC",
+	"scopes":"BAAA,BFBAA,CDB,BFBAC,CDB,BFBAC,CAe,CBA,EGAC,ECKC,IACE,EKCC,IAGC,FD,FF,Fe,EEK,FK,ECKD,IAAF,FF"}'::sourcemap AS m;
+SELECT c, f.* FROM sc, unnest(ARRAY[5, 11, 13, 55, 65, 82]) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+ORDER BY c, f.depth;
+-- the same answer as sourcemap_lookup_frame
+SELECT bool_and((f.source, f.line, f.col, f.name, f.function) IS NOT DISTINCT FROM
+		(l.source, l.line, l.col, l.name, l.function)) AS same_as_lookup_frame
+FROM sc, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f,
+	LATERAL sourcemap_lookup_frame(m, 0, c) l;
+-- nothing maps: the function is still known; a line past the end has none
+SELECT * FROM sourcemap_lookup_frames('{"version":3,"sources":["a.js"],"names":[],"mappings":"",
+	"x_sourcemap_functions":[[0,0,"top"],[0,9,null]]}'::sourcemap, 0, 3);
+SELECT r.* FROM sc, sourcemap_lookup_frames(m, 7, 0) r;
+-- STRICT: a NULL argument gives no rows; negative positions are errors
+SELECT count(*) FROM sc, sourcemap_lookup_frames(m, NULL, 0);
+\set VERBOSITY sqlstate
+SELECT r.* FROM sc, sourcemap_lookup_frames(m, -1, 0) r;
+SELECT r.* FROM sc, sourcemap_lookup_frames(m, 0, -1) r;
+\set VERBOSITY default
+DROP TABLE sc;

@@ -5,7 +5,8 @@
  * The core is a library in layers (README.md in this folder); this header
  * gathers what a user of the library needs from them: the stored map and
  * its reader, reading values stored by older releases, building and checking and writing out a whole map, the
- * original function names at a position, compressed input, and the
+ * original function names at a position (and the inlined frames there),
+ * compressed input, and the
  * symbolication tools (stack traces, source context, source map
  * references, reverse lookups).  Everything else is internal to the core.
  */
@@ -17,6 +18,7 @@
 #include "format/sm_map.h"
 #include "format/sm_status.h"
 #include "functions/sm_functab.h"
+#include "functions/sm_inline.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
 #include "symbolicate/sm_context.h"

@@ -541,6 +541,19 @@ shift_pos(uint32_t *line, uint32_t *col, uint32_t line_off, uint32_t col_off)
 	return true;
 }
 
+uint32_t
+sm_scopes_field_function(const SmScopesField *f, uint32_t definition)
+{
+	uint32_t	o = definition;
+	uint32_t	guard = 0;
+
+	if (o >= f->nscopes)
+		return SM_NONE;
+	while (o != SM_NONE && !f->scopes[o].is_stack_frame && guard++ <= SM_SCOPES_MAX_DEPTH)
+		o = f->scopes[o].parent;
+	return (o != SM_NONE && f->scopes[o].is_stack_frame) ? o : SM_NONE;
+}
+
 bool
 sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_off,
 					  SmNameFn name_fn, void *name_ctx, SmFuncList *out, SmError *err)
@@ -562,12 +575,9 @@ sm_scopes_field_names(const SmScopesField *f, uint32_t line_off, uint32_t col_of
 		name.isnull = true;
 		if (r->definition != SM_NONE && r->definition < f->nscopes)
 		{
-			uint32_t	o = r->definition;
-			uint32_t	guard = 0;
+			uint32_t	o = sm_scopes_field_function(f, r->definition);
 
-			while (o != SM_NONE && !f->scopes[o].is_stack_frame && guard++ <= SM_SCOPES_MAX_DEPTH)
-				o = f->scopes[o].parent;
-			if (o == SM_NONE || !f->scopes[o].is_stack_frame)
+			if (o == SM_NONE)
 				continue;
 			if (f->scopes[o].name != SM_NONE)
 			{

@@ -111,6 +111,14 @@ void		sm_scopes_field_free(SmScopesField *f);
 typedef bool (*SmNameFn) (void *ctx, uint32_t idx, SmStr *out, SmError *err);
 
 /*
+ * The function of a definition: the nearest original scope, from
+ * scopes[definition] outwards, that is a stack frame; SM_NONE when there
+ * is none (top-level code, a block outside any function) or definition
+ * is out of range.
+ */
+uint32_t	sm_scopes_field_function(const SmScopesField *f, uint32_t definition);
+
+/*
  * Append the named ranges of f to out (generated positions shifted by
  * line_off, and by col_off on line 0, as for an index map section).
  */
