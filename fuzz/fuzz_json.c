@@ -15,6 +15,9 @@
  *     sm_to_json of that is the same text again;
  *   - the value is read either in place or through exact-size fetched
  *     slices (the TOAST path), as the input's hash decides;
+ *   - the document's `scopes` member decodes or fails cleanly, and the
+ *     inlined frames at positions from the input and at every range start
+ *     are well formed (sm_inline.h);
  *   - for a quarter of the inputs, the build and then the reads are
  *     repeated with one allocation failing: a clean error, no leak;
  *   - every block allocated through the environment is freed.
@@ -30,6 +33,7 @@
 #include <string.h>
 
 #include "base/sm_inflate.h"
+#include "functions/sm_inline.h"
 #include "fuzz_common.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +49,15 @@ check_build_error(const FzEnv *e, const SmError *err)
 }
 
 static void one_document(const uint8_t *data, size_t size);
+
+/* The JSON text of an input: up to a NUL byte (after it: generated JavaScript). */
+static size_t
+json_len(const uint8_t *data, size_t size)
+{
+	const uint8_t *nul = memchr(data, 0, size);
+
+	return nul ? (size_t) (nul - data) : size;
+}
 
 /*
  * sm_build, or sm_build_with_source when the input holds a NUL byte (which
@@ -107,6 +120,73 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/*
+ * The inlined frames of a built map (functions/sm_inline.h): its `scopes`
+ * member decodes or fails cleanly, and at positions from q (and every
+ * range start) the frames are well formed: depths in order, at most one
+ * per range plus one, indexes in range.
+ */
+static void
+check_inline(FzEnv *e, SmMap *m, const uint8_t *json, size_t len, const uint8_t *q, size_t nq)
+{
+	SmScopesField f;
+	SmError		err;
+	SmInfo		info;
+	bool		found = false;
+
+	memset(&err, 0, sizeof(err));
+	if (!sm_inline_decode(m, (const char *) json, len, &f, &found, &err))
+	{
+		FZ_CHECK(err.code == SM_E_SYNTAX || err.code == SM_E_LIMIT ||
+				 (err.code == SM_E_NOMEM && e->failed),
+				 "sm_inline_decode failed with class %d: %s", (int) err.code, err.msg);
+		return;
+	}
+	if (!found)
+		return;
+	FZ_CHECK(sm_info(m, &info, &err), "sm_info: %s", err.msg);
+	for (uint32_t k = 0; k < 32; k++)
+	{
+		uint32_t	line,
+					col,
+					n = 0;
+		SmOrigFrame *fr = NULL;
+
+		if (k < 16 && 2 * k + 1 < nq)
+		{
+			line = q[2 * k] % 4;
+			col = q[2 * k + 1];
+		}
+		else if (k >= 16 && k - 16 < f.nranges)
+		{
+			line = f.ranges[k - 16].start_line;
+			col = f.ranges[k - 16].start_col;
+		}
+		else
+			continue;
+		memset(&err, 0, sizeof(err));
+		if (!sm_inline_frames(m, &f, line, col, &fr, &n, &err))
+		{
+			FZ_CHECK(err.code == SM_E_NOMEM && e->failed, "sm_inline_frames failed: %s", err.msg);
+			continue;
+		}
+		FZ_CHECK(n >= 1 && n <= f.nranges + 1, "sm_inline_frames: %u frames, %u ranges", n,
+				 f.nranges);
+		for (uint32_t i = 0; i < n; i++)
+		{
+			FZ_CHECK(fr[i].depth == i, "frame %u at depth %u", i, fr[i].depth);
+			FZ_CHECK(!fr[i].has_position || fr[i].source < info.sources,
+					 "frame %u: source %u of %u", i, fr[i].source, info.sources);
+			FZ_CHECK(fr[i].name == SM_NONE || fr[i].name < info.names, "frame %u: name %u", i,
+					 fr[i].name);
+			FZ_CHECK(fr[i].function == SM_NONE || fr[i].function < info.names,
+					 "frame %u: function %u", i, fr[i].function);
+		}
+		sm_free(&e->env, fr);
+	}
+	sm_scopes_field_free(&f);
+}
+
 static void
 one_document(const uint8_t *data, size_t size)
 {
@@ -144,6 +224,7 @@ one_document(const uint8_t *data, size_t size)
 		m = fz_open(&e, v, vlen, (h >> 4) & 1, &fc, &err);
 		FZ_CHECK(m != NULL, "cannot open what sm_build made: %s", err.msg);
 		fz_exercise(&e, m, true, q, sizeof(q), v, vlen);
+		check_inline(&e, m, data, json_len(data, size), q, sizeof(q));
 		fz_close(m, &fc);
 		read_allocs = e.nallocs - build_allocs;
 

@@ -209,6 +209,17 @@ main(int argc, char **argv)
 		}
 	}
 
+	/* a map whose scopes field inlines functions (test/unit/test_inline.c), for sm_inline */
+	{
+		static const char inline_map[] =
+			"{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"outer\",\"inner\",\"helper\"],"
+			"\"mappings\":\"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC\",\"scopes\":\"BAAA,BFBAA,CDB,"
+			"BFBAC,CDB,BFBAC,CAe,CBA,EGAC,ECKC,IACE,EKCC,IAGC,FD,FF,Fe,EEK,FK,ECKD,IAAF,FF\"}";
+
+		write_file(argv[1], "scopes-inline", NULL, 0, (const uint8_t *) inline_map,
+				   strlen(inline_map));
+	}
+
 	/* the sweep maps also as gzip and zlib documents, for fuzz_json's inflate path */
 	for (int k = 0; k < nsmall; k++)
 	{
