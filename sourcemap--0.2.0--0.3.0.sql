@@ -58,7 +58,7 @@ CREATE FUNCTION sourcemap_parse_stack(stack text)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	COST 60 ROWS 20;
 COMMENT ON FUNCTION sourcemap_parse_stack(text) IS
-	'frames of a V8, Hermes, SpiderMonkey or JavaScriptCore error.stack: ord from 1 (innermost first), lineno and colno 1-based as printed, format v8, hermes, spidermonkey, jsc or gecko (either of the last two), and for eval code the eval origin in a script';
+	'frames of a V8, Hermes, SpiderMonkey or JavaScriptCore error.stack: ord from 1 (innermost first), lineno and colno 1-based as printed, format v8, hermes, hermes_bytecode (colno a bytecode offset), spidermonkey, jsc or gecko (either of the last two), and for eval code the eval origin in a script';
 
 -- Not STRICT: a NULL map or position is a status too.  About a lookup when
 -- it maps; a few lookups when it does not.

@@ -97,8 +97,11 @@ check_frame(const SmFrame *f, size_t k, const char *text, size_t len)
 	FZ_CHECK(f->eval.has_lineno || !f->eval.has_colno, "frame %zu: eval column without a line", k);
 	FZ_CHECK(f->format <= SM_FORMAT_GECKO && sm_stack_format_name(f->format) != NULL,
 			 "frame %zu: format %d", k, (int) f->format);
-	FZ_CHECK((f->syntax == SM_STACK_V8) == (f->format == SM_FORMAT_V8 || f->format == SM_FORMAT_HERMES),
+	FZ_CHECK((f->syntax == SM_STACK_V8) == (f->format == SM_FORMAT_V8 || f->format == SM_FORMAT_HERMES ||
+											f->format == SM_FORMAT_HERMES_BYTECODE),
 			 "frame %zu: format %d for syntax %d", k, (int) f->format, (int) f->syntax);
+	FZ_CHECK((f->format == SM_FORMAT_HERMES_BYTECODE) == ((f->flags & SM_FRAME_BYTECODE) != 0),
+			 "frame %zu: format %d with flags %#x", k, (int) f->format, f->flags);
 }
 
 static void

@@ -140,3 +140,24 @@ SELECT r.* FROM sc, sourcemap_lookup_frames(m, -1, 0) r;
 SELECT r.* FROM sc, sourcemap_lookup_frames(m, 0, -1) r;
 \set VERBOSITY default
 DROP TABLE sc;
+
+-- Real Hermes output (test/data/hermes-stack/README.md: hermes-engine-cli
+-- 0.12.0): the same program run from bytecode without debug information
+-- and from source.  Every frame of the bytecode run that is in app.hbc
+-- resolves through the map hermesc wrote, at (lineno - 1, colno): the
+-- bytecode offset is the map's 0-based column; the result is the position
+-- the source run printed (1-based there).
+\set bc `cat test/data/hermes-stack/stack-bytecode.txt`
+\set src `cat test/data/hermes-stack/stack-source.txt`
+\set hmap `cat test/data/hermes-stack/app.hbc.map`
+SELECT b.format, count(*) AS frames FROM sourcemap_parse_stack(:'bc') b GROUP BY 1 ORDER BY 1;
+SELECT s.format, count(*) AS frames FROM sourcemap_parse_stack(:'src') s GROUP BY 1 ORDER BY 1;
+SELECT b.ord, b.function, b.url, b.colno AS offset, s.url AS source_url,
+	s.lineno AS source_lineno, s.colno AS source_colno,
+	r.source, r.line + 1 AS line_1, r.col + 1 AS col_1,
+	(r.source, r.line + 1, r.col + 1) = (s.url, s.lineno, s.colno) AS same
+FROM sourcemap_parse_stack(:'bc') b
+JOIN sourcemap_parse_stack(:'src') s USING (ord)
+LEFT JOIN LATERAL (SELECT l.* FROM sourcemap_lookup(:'hmap'::sourcemap, b.lineno - 1, b.colno) l
+	WHERE b.format = 'hermes_bytecode') r ON true
+ORDER BY b.ord;

@@ -466,13 +466,15 @@ parse_line(Span s, SmFrame *f, unsigned *marks)
 	return parse_bare(s, f, marks);
 }
 
-/* The format of a frame of this syntax in a stack with these marks. */
+/* The format of frame f in a stack with these marks. */
 static SmStackFormat
-frame_format(SmStackSyntax syntax, unsigned marks)
+frame_format(const SmFrame *f, unsigned marks)
 {
-	if (syntax == SM_STACK_V8)
+	if (f->flags & SM_FRAME_BYTECODE)
+		return SM_FORMAT_HERMES_BYTECODE;
+	if (f->syntax == SM_STACK_V8)
 		return (marks & MARK_HERMES) ? SM_FORMAT_HERMES : SM_FORMAT_V8;
-	if (syntax == SM_STACK_BARE || (marks & MARK_JSC))
+	if (f->syntax == SM_STACK_BARE || (marks & MARK_JSC))
 		return SM_FORMAT_JSC;
 	return (marks & MARK_SPIDERMONKEY) ? SM_FORMAT_SPIDERMONKEY : SM_FORMAT_GECKO;
 }
@@ -486,6 +488,8 @@ sm_stack_format_name(SmStackFormat format)
 			return "v8";
 		case SM_FORMAT_HERMES:
 			return "hermes";
+		case SM_FORMAT_HERMES_BYTECODE:
+			return "hermes_bytecode";
 		case SM_FORMAT_SPIDERMONKEY:
 			return "spidermonkey";
 		case SM_FORMAT_JSC:
@@ -574,7 +578,7 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 		if (nframes >= max_frames)
 			return sm_fail(err, SM_E_LIMIT, "stack trace has more than %u frames", max_frames);
 		f.ord = nframes++;
-		f.format = frame_format(f.syntax, marks);
+		f.format = frame_format(&f, marks);
 		if (!fn(ctx, &f, err))
 			return false;
 	}

@@ -45,16 +45,18 @@
  *   such frames; a V8 eval without its own position has an empty URL.
  * - Hermes (React Native): "at f (address at url:l:c)" is a frame of
  *   bytecode without debug information: "address at " is dropped from the
- *   URL, the column is the bytecode offset as Hermes prints it (the
- *   position hermesc's source map is indexed by), and SM_FRAME_BYTECODE is
- *   set.
+ *   URL, SM_FRAME_BYTECODE is set and the format is hermes_bytecode.  Its
+ *   column is the bytecode offset, which the source map hermesc writes
+ *   uses as its 0-based column (line 1 is the map's line 0): such a frame
+ *   is looked up at (lineno - 1, colno), not colno - 1 (checked on real
+ *   hermes output in sql/frames.sql).
  * - Format: each frame says which engine's format it was in
  *   (SmStackFormat).  The line alone often cannot tell: V8 and Hermes both
  *   print "at f (url:l:c)", SpiderMonkey and JavaScriptCore both
  *   "f@url:l:c".  A stack comes from one engine, so the marks of the whole
  *   stack decide: an "at" frame is hermes when any frame of the stack is
  *   ("address at ", or the URL InternalBytecode.js, Hermes's built-in
- *   code), else v8; an "@" frame is jsc when any frame has a mark of
+ *   code), else v8, and an "address at" frame is hermes_bytecode; an "@" frame is jsc when any frame has a mark of
  *   JavaScriptCore ("global code", "eval code", "module code",
  *   "[native code]", a bare location), spidermonkey when any has one of
  *   SpiderMonkey ("url line N > eval", a "cause*" prefix), else gecko
@@ -99,12 +101,13 @@ typedef enum SmStackFormat
 {
 	SM_FORMAT_V8,
 	SM_FORMAT_HERMES,
+	SM_FORMAT_HERMES_BYTECODE,	/* Hermes "address at": colno is a bytecode offset */
 	SM_FORMAT_SPIDERMONKEY,
 	SM_FORMAT_JSC,
 	SM_FORMAT_GECKO				/* SpiderMonkey or JavaScriptCore: nothing tells */
 } SmStackFormat;
 
-/* "v8", "hermes", "spidermonkey", "jsc", "gecko". */
+/* "v8", "hermes", "hermes_bytecode", "spidermonkey", "jsc", "gecko". */
 const char *sm_stack_format_name(SmStackFormat format);
 
 /* Where the eval code of an SM_FRAME_EVAL frame was made (slices of the input). */
