@@ -161,3 +161,17 @@ JOIN sourcemap_parse_stack(:'src') s USING (ord)
 LEFT JOIN LATERAL (SELECT l.* FROM sourcemap_lookup(:'hmap'::sourcemap, b.lineno - 1, b.colno) l
 	WHERE b.format = 'hermes_bytecode') r ON true
 ORDER BY b.ord;
+
+-- Real V8 output (test/data/v8-eval/README.md: Node.js 20): frames of code
+-- made by new Function and by nested evals keep their own position in the
+-- eval code; their origin is the call in app.js, followed out of the nested
+-- eval: the text at the origin's (1-based) line and column is that call.
+\set v8 `cat test/data/v8-eval/stack.txt`
+\set js `cat test/data/v8-eval/app.js`
+SELECT ord, function, url, lineno, colno, format, eval_function, eval_lineno, eval_colno,
+	substr(split_part(:'js', E'\n', eval_lineno), eval_colno, 12) AS code_at_origin
+FROM sourcemap_parse_stack(:'v8') WHERE eval_url IS NOT NULL ORDER BY ord;
+SELECT count(*) AS frames, count(eval_url) AS eval_frames,
+	bool_and(eval_url IS NULL OR eval_url = '/tmp/frames/v8/app.js') AS origins_in_app_js,
+	bool_and(format = 'v8') AS all_v8
+FROM sourcemap_parse_stack(:'v8');
