@@ -73,6 +73,16 @@ BEGIN
 		IF h1 IS DISTINCT FROM h2 THEN
 			RAISE EXCEPTION 'bias %: single lookups and the batch lookup disagree', b;
 		END IF;
+		-- the status: ok exactly where the lookup finds a position
+		EXECUTE format($q$
+			SELECT count(*) FILTER (WHERE (e.status = 'ok') <> (r.line IS NOT NULL))
+			FROM %s t, unnest($2::int[], $3::int[]) p(l, c),
+				LATERAL sourcemap_lookup(t.m, p.l, p.c, $4) r,
+				LATERAL sourcemap_explain(t.m, p.l, p.c, $4) e$q$, t)
+			INTO k USING m, lines, cols, b;
+		IF k <> 0 THEN
+			RAISE EXCEPTION 'bias %: sourcemap_explain and sourcemap_lookup disagree at % positions', b, k;
+		END IF;
 	END LOOP;
 
 	-- stack frames: position and enclosing function (the FUNCTIONS section)
@@ -82,6 +92,18 @@ BEGIN
 			LATERAL (SELECT * FROM sourcemap_lookup_frame(t.m, p.l, p.c)
 					 UNION ALL SELECT * FROM sourcemap_lookup_frame(t.m, p.l, p.c, 'minified')) f$q$, t)
 		INTO x USING m, lines, cols;
+	-- the stack of frames at each position: one row each, lookup_frame's answer
+	EXECUTE format($q$
+		SELECT count(*), count(*) FILTER (WHERE (r.source, r.line, r.col, r.name, r.function)
+			IS DISTINCT FROM (f.source, f.line, f.col, f.name, f.function)) AS differ
+		FROM %s t, unnest($2::int[], $3::int[]) p(l, c),
+			LATERAL sourcemap_lookup_frame(t.m, p.l, p.c) f,
+			LATERAL sourcemap_lookup_frames(t.m, p.l, p.c) r$q$, t)
+		INTO x USING m, lines, cols;
+	IF x.count <> cardinality(lines) OR x.differ <> 0 THEN
+		RAISE EXCEPTION 'sourcemap_lookup_frames: % rows for % positions, % differ from sourcemap_lookup_frame',
+			x.count, cardinality(lines), x.differ;
+	END IF;
 
 	-- sources, names, contents
 	EXECUTE format('SELECT count(*), count(s.source), count(*) FILTER (WHERE s.has_content) FROM %s t, sourcemap_sources(t.m) s', t)
