@@ -1,7 +1,7 @@
 /*
  * sm_stack.c -- recognise the frame lines of V8, Hermes, SpiderMonkey and
- * JavaScriptCore stack strings: a first pass over the lines collects the
- * marks that tell the engine, a second one hands out the frames.  See
+ * JavaScriptCore stack strings: the frames are collected with the marks
+ * that tell the engine, then handed out with their format.  See
  * sm_stack.h for the formats and the decisions.
  */
 #include <string.h>
@@ -527,28 +527,6 @@ next_line(const char **p, const char *end, Span *line)
 	return true;
 }
 
-/* The engine marks of every frame line of the stack (the first pass). */
-static unsigned
-stack_marks(const char *stack, const char *end, const SmEnv *env)
-{
-	const char *p = stack;
-	Span		line;
-	SmFrame		f;
-	unsigned	marks = 0;
-	size_t		lines = 0;
-
-	while (next_line(&p, end, &line))
-	{
-		unsigned	m = 0;
-
-		if (++lines % POLL_LINES == 0)
-			sm_check_interrupts(env);
-		if (parse_line(trim(line), &f, &m))
-			marks |= m;
-	}
-	return marks;
-}
-
 bool
 sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const SmEnv *env,
 			   SmFrameFn fn, void *ctx, SmError *err)
@@ -557,12 +535,17 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 	size_t		max_line = lim ? lim->max_line : SM_STACK_MAX_LINE;
 	const char *p = stack;
 	const char *end = stack + len;
-	unsigned	marks = stack_marks(stack, end, env);
+	unsigned	marks = 0;
 	uint32_t	nframes = 0;
 	size_t		lines = 0;
 	Span		line;
+	SmBuf		buf;
+	SmFrame    *frames;
+	bool		ok = true;
 
-	while (next_line(&p, end, &line))
+	/* the frames first: their format depends on the marks of the whole stack */
+	smb_init(&buf, env, err);
+	while (ok && next_line(&p, end, &line))
 	{
 		SmFrame		f;
 		unsigned	m = 0;
@@ -571,18 +554,27 @@ sm_stack_parse(const char *stack, size_t len, const SmStackLimits *lim, const Sm
 			sm_check_interrupts(env);
 		if (!parse_line(trim(line), &f, &m))
 			continue;
+		marks |= m;
 		if (span_len(line) > max_line)
-			return sm_fail(err, SM_E_LIMIT,
-						   "stack frame %u is %zu bytes long, more than the limit of %zu",
-						   nframes, span_len(line), max_line);
-		if (nframes >= max_frames)
-			return sm_fail(err, SM_E_LIMIT, "stack trace has more than %u frames", max_frames);
-		f.ord = nframes++;
-		f.format = frame_format(&f, marks);
-		if (!fn(ctx, &f, err))
-			return false;
+			ok = sm_fail(err, SM_E_LIMIT,
+						 "stack frame %u is %zu bytes long, more than the limit of %zu",
+						 nframes, span_len(line), max_line);
+		else if (nframes >= max_frames)
+			ok = sm_fail(err, SM_E_LIMIT, "stack trace has more than %u frames", max_frames);
+		else
+		{
+			f.ord = nframes++;
+			ok = smb_append(&buf, &f, sizeof(f));
+		}
 	}
-	return true;
+	frames = (SmFrame *) buf.data;
+	for (uint32_t i = 0; ok && i < nframes; i++)
+	{
+		frames[i].format = frame_format(&frames[i], marks);
+		ok = fn(ctx, &frames[i], err);
+	}
+	smb_free(&buf);
+	return ok;
 }
 
 /* Frame callback of sm_stack_parse_array: append to an SmBuf. */

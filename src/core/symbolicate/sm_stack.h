@@ -72,7 +72,9 @@
  *   message line holding an e-mail address is not taken for a frame.
  * - Limits: more than max_frames frames, or a frame line longer than
  *   max_line bytes, is SM_E_LIMIT (lines that are not frames may be of
- *   any length: long messages are common).
+ *   any length: long messages are common).  The frames are collected
+ *   before any is handed to the callback (their format depends on the
+ *   whole stack), so after such an error the callback has seen none.
  */
 #ifndef SM_STACK_H
 #define SM_STACK_H
