@@ -22,5 +22,6 @@
 #include "symbolicate/sm_refs.h"
 #include "symbolicate/sm_reverse.h"
 #include "symbolicate/sm_stack.h"
+#include "symbolicate/sm_url.h"
 
 #endif							/* SM_CORE_H */
