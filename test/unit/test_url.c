@@ -125,6 +125,13 @@ static const ResolveCase resolve_cases[] = {
 	{"not a url", "a.js", "a.js"},
 	{"//cdn.example.com/js/app.js.map", "a.ts", "//cdn.example.com/js/a.ts"},
 	{"//cdn.example.com/js/app.js.map", "../../../a.ts", "//cdn.example.com/a.ts"},
+	/* documented differences from the standard (sm_url.h): no IDNA, IPv4 or IPv6 forms */
+	{"https://example.com/", "http://\xC3\xA9" ".example/a", "http://\xC3\xA9" ".example/a"},
+	{"https://example.com/", "http://0x7f.1/a", "http://0x7f.1/a"},
+	{"https://example.com/", "http://[0:0::1]/a", "http://[0:0::1]/a"},
+	/* a percent-encoded host that is not UTF-8 fails, as in the standard */
+	{"https://example.com/", "http://a%AAb/", NULL},
+	{"https://example.com/", "http://a\xAA" "b/", NULL},
 	/* a base with a scheme that the parser refuses */
 	{"http://", "a.js", NULL},
 	{"http://h:99999/", "a.js", NULL},

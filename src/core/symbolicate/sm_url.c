@@ -343,6 +343,9 @@ special_host(Url *u, const char *s, size_t n)
 	}
 	if (u->host.len == 0 && !buf_is(&u->scheme, "file"))
 		return 0;
+	/* no IDNA: a non-ASCII host stays UTF-8, so it must be valid UTF-8 */
+	if (!sm_text_valid(u->host.data, u->host.len))
+		return 0;
 	if (buf_is(&u->scheme, "file") && buf_is(&u->host, "localhost"))
 		u->host.len = 0;
 	return 1;
