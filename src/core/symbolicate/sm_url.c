@@ -13,6 +13,9 @@
 #include "base/sm_buf.h"
 #include "symbolicate/sm_url.h"
 
+/* Loops over the input poll for interrupts every this many bytes (a power of 2, less 1). */
+#define POLL_MASK ((size_t) (1 << 20) - 1)
+
 typedef struct Url
 {
 	SmBuf		scheme;
@@ -131,6 +134,8 @@ append_enc(SmBuf *b, const char *s, size_t n, EncSet set)
 	{
 		uint8_t		c = (uint8_t) s[i];
 
+		if ((i & POLL_MASK) == POLL_MASK)
+			sm_check_interrupts(b->env);
 		if (in_set(c, set))
 		{
 			char		e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -253,6 +258,8 @@ parse_path(Url *u, const char *s, size_t n)
 		size_t		len = i - start;
 		bool		at_end = i == n;
 
+		if ((i & POLL_MASK) == POLL_MASK)
+			sm_check_interrupts(u->path.env);
 		if (!at_end && !is_slash(u, (uint8_t) s[i]))
 			continue;
 		if (double_dot(seg, len))
@@ -639,8 +646,12 @@ clean_input(SmBuf *b, const char *s, size_t n)
 	while (n > 0 && (uint8_t) s[n - 1] <= 0x20)
 		n--;
 	for (size_t i = 0; i < n; i++)
+	{
+		if ((i & POLL_MASK) == POLL_MASK)
+			sm_check_interrupts(b->env);
 		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && !smb_append(b, &s[i], 1))
 			return false;
+	}
 	return smb_append(b, "", 1);	/* a NUL, not counted below */
 }
 
