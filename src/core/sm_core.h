@@ -7,7 +7,7 @@
  * its reader, reading values stored by older releases, building and checking and writing out a whole map, the
  * original function names at a position, compressed input, and the
  * symbolication tools (stack traces, source context, source map
- * references, reverse lookups).  Everything else is internal to the core.
+ * references, reverse lookups, URLs).  Everything else is internal to the core.
  */
 #ifndef SM_CORE_H
 #define SM_CORE_H
