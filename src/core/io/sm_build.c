@@ -291,18 +291,17 @@ line_is_sorted(const char *s, size_t n)
 	{
 		size_t		p = i;
 		int64_t		v;
-		const char *comma;
 
-		if (sm_vlq_decode(s, n, &p, &v) != SM_VLQ_OK)
+		if (sm_vlq_next(s, n, &p, &v) != SM_VLQ_OK)
 			return true;
 		col += v;
 		if (col < prev)
 			return false;
 		prev = col;
-		comma = memchr(s + p, ',', n - p);
-		if (comma == NULL)
-			break;
-		i = (size_t) (comma - s) + 1;
+		/* segments are a few bytes: a loop beats a memchr call */
+		while (p < n && s[p] != ',')
+			p++;
+		i = p + 1;
 	}
 	return true;
 }
@@ -387,7 +386,7 @@ decode_segment(Builder *b, Decoder *d, const MapCtx *c, uint32_t col_off, SmMapp
 
 		if (nf == 5)
 			return fail_mapping(b, d, seg_at, "has a segment with more than 5 fields");
-		st = sm_vlq_decode(s, d->n, &d->i, &f[nf]);
+		st = sm_vlq_next(s, d->n, &d->i, &f[nf]);
 		if (st != SM_VLQ_OK)
 			return fail_vlq(b, d, d->i, st);
 		nf++;
