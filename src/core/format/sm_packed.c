@@ -11,18 +11,46 @@
 /* Bytes after the last field, so that every field is read with word loads. */
 #define SM_PACKED_PAD 16
 
-/* OR the w-bit value v in at bit pos of zeroed bytes. */
-static inline void
-put_bits(uint8_t *base, uint64_t pos, uint64_t v, uint8_t w)
+/* Writes fields one after the other, LSB first, a 64-bit word at a time. */
+typedef struct BitWriter
 {
-	uint8_t    *p = base + (pos >> 3);
-	unsigned	sh = (unsigned) (pos & 7);
-	uint64_t	x = sm_get64(p) | (v << sh);
+	uint8_t    *p;				/* where the next whole word goes */
+	uint64_t	acc;			/* bits not yet written, from bit 0 */
+	unsigned	n;				/* how many (< 64) */
+} BitWriter;
 
+static inline void
+put_word(uint8_t *p, uint64_t x)
+{
 	sm_put32(p, (uint32_t) x);
 	sm_put32(p + 4, (uint32_t) (x >> 32));
-	if (sh + w > 64)
-		p[8] |= (uint8_t) (v >> (64 - sh));
+}
+
+/* Append the w-bit value v (w <= 64 - 1). */
+static inline void
+put_bits(BitWriter *b, uint64_t v, unsigned w)
+{
+	b->acc |= v << b->n;
+	if (b->n + w < 64)
+	{
+		b->n += w;
+		return;
+	}
+	put_word(b->p, b->acc);
+	b->p += 8;
+	b->acc = v >> (64 - b->n);	/* b->n >= 1 here, as w < 64 */
+	b->n = b->n + w - 64;
+}
+
+/* Write what is left: whole bytes only, so nothing after the field is touched. */
+static inline void
+finish_bits(BitWriter *b)
+{
+	for (unsigned i = 0; i < b->n; i += 8)
+	{
+		*b->p++ = (uint8_t) b->acc;
+		b->acc >>= 8;
+	}
 }
 
 /* The w-bit value at bit pos (w <= 64 - 7 unless it straddles: see above). */
@@ -89,28 +117,27 @@ sm_packed_plan(const SmMapping *segs, uint32_t n, SmPacked *plan)
 void
 sm_packed_write(SmPacked *dst, const SmPacked *plan, const SmMapping *segs)
 {
-	uint8_t    *rows = dst->bits + plan->rows_at;
+	size_t		rows_len = ((uint64_t) plan->n * plan->wrow + 7) / 8;
+	BitWriter	keys = {dst->bits, 0, 0};
+	BitWriter	rows = {dst->bits + plan->rows_at, 0, 0};
 
 	memcpy(dst, plan, sizeof(*plan));
-	memset(dst->bits, 0, plan->rows_at + ((uint64_t) plan->n * plan->wrow + 7) / 8 + SM_PACKED_PAD);
 	for (uint32_t i = 0; i < plan->n; i++)
 	{
 		const SmMapping *s = &segs[i];
-		uint64_t	key = ((uint64_t) (s->gen_line - plan->line0) << plan->wc) |
-			(s->gen_col - plan->col0);
-		uint64_t	at = (uint64_t) i * plan->wrow;
+		bool		has = s->source != SM_NONE;
 
-		put_bits(dst->bits, (uint64_t) i * plan->wk, key, plan->wk);
-		if (s->source == SM_NONE)
-			continue;
-		put_bits(rows, at, (uint64_t) s->source + 1, plan->ws);
-		at += plan->ws;
-		put_bits(rows, at, s->orig_line - plan->oline0, plan->wl);
-		at += plan->wl;
-		put_bits(rows, at, s->orig_col - plan->ocol0, plan->wo);
-		at += plan->wo;
-		put_bits(rows, at, s->name == SM_NONE ? 0 : (uint64_t) s->name + 1, plan->wn);
+		put_bits(&keys, ((uint64_t) (s->gen_line - plan->line0) << plan->wc) |
+				 (s->gen_col - plan->col0), plan->wk);
+		put_bits(&rows, has ? (uint64_t) s->source + 1 : 0, plan->ws);
+		put_bits(&rows, has ? s->orig_line - plan->oline0 : 0, plan->wl);
+		put_bits(&rows, has ? s->orig_col - plan->ocol0 : 0, plan->wo);
+		put_bits(&rows, has && s->name != SM_NONE ? (uint64_t) s->name + 1 : 0, plan->wn);
 	}
+	finish_bits(&keys);
+	finish_bits(&rows);
+	/* the padding after the rows, read by word loads near the end */
+	memset(dst->bits + plan->rows_at + rows_len, 0, SM_PACKED_PAD);
 }
 
 static inline uint64_t
