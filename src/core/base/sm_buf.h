@@ -98,6 +98,20 @@ sm_unzigzag(uint64_t v)
 	return (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
 }
 
+/* Bits needed to write v (0 for 0). */
+static inline int
+sm_bit_width(uint64_t v)
+{
+	int			n = 0;
+
+	while (v)
+	{
+		n++;
+		v >>= 1;
+	}
+	return n;
+}
+
 /*
  * Append s as a JSON string literal, escaping only '"', '\\' and control
  * characters (the short forms where JSON has them): the one way the
