@@ -32,3 +32,19 @@ ALTER FUNCTION sourcemap_references(text) COST 2500;
 ALTER FUNCTION sourcemap_from_bytes(bytea, bigint) COST 50000;
 ALTER FUNCTION sourcemap(bytea) COST 50000;
 ALTER FUNCTION sourcemap(text, text) COST 100000;
+
+-- issue 13: compose
+CREATE FUNCTION sourcemap_compose(maps sourcemap[]) RETURNS sourcemap
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	COST 100000;
+COMMENT ON FUNCTION sourcemap_compose(sourcemap[]) IS
+	'one map from a chain of maps, the last stage first (maps[1] maps the final output, each next one maps the code that is a source of the one before), as @jridgewell/remapping composes them';
+
+CREATE AGGREGATE sourcemap_compose_agg(map sourcemap) (
+	SFUNC = pg_catalog.array_append,
+	STYPE = sourcemap[],
+	FINALFUNC = sourcemap_compose,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE sourcemap_compose_agg(sourcemap) IS
+	'sourcemap_compose of the maps in aggregation order (write ORDER BY so that the last stage comes first); NULL for no rows';
