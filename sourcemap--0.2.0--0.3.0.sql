@@ -34,9 +34,10 @@ ALTER FUNCTION sourcemap(bytea) COST 50000;
 ALTER FUNCTION sourcemap(text, text) COST 100000;
 
 -- issue 13: compose
+-- COST: about 1.5 ingests of the map it makes (bench/COMPOSE.md), an ingest being 50000.
 CREATE FUNCTION sourcemap_compose(maps sourcemap[]) RETURNS sourcemap
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
-	COST 100000;
+	COST 75000;
 COMMENT ON FUNCTION sourcemap_compose(sourcemap[]) IS
 	'one map from a chain of maps, the last stage first (maps[1] maps the final output, each next one maps the code that is a source of the one before), as @jridgewell/remapping composes them';
 
