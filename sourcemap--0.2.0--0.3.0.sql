@@ -43,8 +43,8 @@ COMMENT ON FUNCTION sourcemap_compose(sourcemap[]) IS
 
 CREATE AGGREGATE sourcemap_compose_agg(map sourcemap) (
 	SFUNC = pg_catalog.array_append,
-	STYPE = sourcemap[],
-	FINALFUNC = sourcemap_compose,
+	STYPE = @extschema@.sourcemap[],
+	FINALFUNC = @extschema@.sourcemap_compose,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE sourcemap_compose_agg(sourcemap) IS
