@@ -133,6 +133,8 @@ setup(Composer *c, SmMap *const *maps)
 		{
 			bool		eq;
 
+			if ((i % SM_COMPOSE_POLL) == SM_COMPOSE_POLL - 1)
+				sm_check_interrupts(c->env);
 			if (!names_file(c, k, i, &next.file, &eq))
 				return false;
 			s->linked[i] = eq;
