@@ -7,7 +7,8 @@
  * its reader, reading values stored by older releases, building and checking and writing out a whole map, the
  * original function names at a position, compressed input, and the
  * symbolication tools (stack traces, source context, source map
- * references, reverse lookups, composing chains of maps).  Everything else is internal to the core.
+ * references, reverse lookups, URLs, composing chains of maps).  Everything else is
+ * internal to the core.
  */
 #ifndef SM_CORE_H
 #define SM_CORE_H
@@ -23,5 +24,6 @@
 #include "symbolicate/sm_refs.h"
 #include "symbolicate/sm_reverse.h"
 #include "symbolicate/sm_stack.h"
+#include "symbolicate/sm_url.h"
 
 #endif							/* SM_CORE_H */

@@ -314,6 +314,8 @@ FROM hard_seed WHERE name = 'features';
 SELECT sourcemap_compose(ARRAY[m, m]) IS NOT NULL FROM hard_seed WHERE name = 'functions';
 SELECT sourcemap_compose_agg(m ORDER BY name) IS NOT NULL FROM hard_seed WHERE name = 'functions';
 SELECT count(*) FROM sourcemap_parse_stack(E'Error: x\n    at f (https://a.example/app.js:1:2)');
+SELECT count(*) FROM sourcemap_url_candidates('https://a.example/js/app.js?v=1');
+SELECT sourcemap_resolve_url('https://a.example/js/app.js.map', '../src/a.ts'), sourcemap_strip_prefix('webpack:///./a.js');
 SELECT * FROM sourcemap_references(E'x\n//# sourceMappingURL=app.js.map\n//# debugId=85314830-023f-4cf1-a267-535f4e37bb17');
 SET sourcemap.cache_size = '1MB';
 SELECT * FROM sourcemap_cache_stats();
