@@ -91,3 +91,20 @@ CREATE FUNCTION sourcemap_context(content text, line int, col int,
 	COST 2000;
 COMMENT ON FUNCTION sourcemap_context(text, int, int, int, boolean) IS
 	'lines around a 0-based line of a text the caller gives (an original file, the minified file): up to radius before and after; trim_lines cuts lines over 150 UTF-16 units to about 140 around col, marked {snip}; NULL when the text has no such line';
+
+-- issue 13: compose
+-- COST: about 1.5 ingests of the map it makes (bench/COMPOSE.md), an ingest being 50000.
+CREATE FUNCTION sourcemap_compose(maps sourcemap[]) RETURNS sourcemap
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	COST 75000;
+COMMENT ON FUNCTION sourcemap_compose(sourcemap[]) IS
+	'one map from a chain of maps, the last stage first (maps[1] maps the final output, each next one maps the code that is a source of the one before), as @jridgewell/remapping composes them';
+
+CREATE AGGREGATE sourcemap_compose_agg(map sourcemap) (
+	SFUNC = pg_catalog.array_append,
+	STYPE = @extschema@.sourcemap[],
+	FINALFUNC = @extschema@.sourcemap_compose,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE sourcemap_compose_agg(sourcemap) IS
+	'sourcemap_compose of the maps in aggregation order (write ORDER BY so that the last stage comes first); NULL for no rows';
