@@ -8,7 +8,8 @@
  * original function names at a position (and the inlined frames there),
  * compressed input, and the
  * symbolication tools (stack traces, source context, source map
- * references, reverse lookups).  Everything else is internal to the core.
+ * references, reverse lookups, URLs, composing chains of maps).  Everything else is
+ * internal to the core.
  */
 #ifndef SM_CORE_H
 #define SM_CORE_H
@@ -21,9 +22,11 @@
 #include "functions/sm_inline.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
+#include "symbolicate/sm_compose.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"
 #include "symbolicate/sm_reverse.h"
 #include "symbolicate/sm_stack.h"
+#include "symbolicate/sm_url.h"
 
 #endif							/* SM_CORE_H */

@@ -2,6 +2,13 @@
  * sm_cache.c -- open stored maps for SQL functions: slice reads of TOASTed
  * values, a per-backend LRU cache of opened maps, and the text Datums made
  * from a map's strings.  See sm_cache.h.
+ *
+ * Memory: each cached map has a context of its own (the opened map, its
+ * string chunks and the text Datums made from them, built once); the
+ * mapping blocks of all cached maps are kept packed in one pool (the core's
+ * SmPool, least recently used block first out) in a context of its own.
+ * The two together stay within sourcemap.cache_size: blocks give way first,
+ * then whole maps, least recently used first.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -29,6 +36,7 @@ typedef struct SliceReader
 	struct varlena *pointer;	/* the TOAST pointer of the current call */
 	MemoryContext cxt;
 	struct varlena *transient;	/* the last slice read without keep */
+	const uint8 *head;			/* a kept slice from byte 0 (the header), or NULL */
 } SliceReader;
 
 typedef struct SmCacheEntry
@@ -46,8 +54,17 @@ typedef struct SmCacheEntry
 static HTAB *cache;
 static MemoryContext cache_cxt;
 static dlist_head lru = DLIST_STATIC_INIT(lru);
-static Size cache_bytes;
+static Size cache_bytes;		/* the maps' contexts; blocks are in pool */
 static SmCacheStats stats;
+
+/*
+ * The packed blocks of every cached map.  Their context keeps small block
+ * sizes so that a block (a few KB) is allocated on its own at its real size,
+ * not rounded up to a power of two.
+ */
+static SmPool pool;
+static SmEnv pool_env;
+static MemoryContext pool_cxt;
 
 void
 sm_cache_init(void)
@@ -99,6 +116,8 @@ fetch_slice(void *ctx, uint32_t off, uint32_t len, bool keep, SmError *err)
 		sm_fail(err, SM_E_BINARY, "stored value is shorter than its header says");
 		return NULL;
 	}
+	if (keep && off == 0 && len >= SM_HEADER_SIZE)
+		r->head = (const uint8 *) VARDATA_ANY(s);
 	return (const uint8_t *) VARDATA_ANY(s);
 }
 
@@ -118,6 +137,7 @@ pm_init(SmPgMap *pm, SmMap *map, MemoryContext cxt)
 static void
 evict(SmCacheEntry *e)
 {
+	sm_set_block_pool(e->pm.map, NULL);
 	MemoryContextDelete(e->pm.cxt);
 	dlist_delete(&e->lru);
 	cache_bytes -= e->bytes;
@@ -134,38 +154,34 @@ recount(SmCacheEntry *e)
 	cache_bytes += e->bytes;
 }
 
+/* Let the blocks have what the maps leave of the limit. */
+static void
+budget_blocks(void)
+{
+	if (pool_cxt != NULL)
+		sm_pool_set_budget(&pool, cache_limit() > cache_bytes ? cache_limit() - cache_bytes : 0);
+}
+
 /*
- * Get back within the limit, least recently used entries (not in use)
- * first: drop their decoded blocks, then, if that is not enough, the
- * entries.  An opened map without its blocks is small and cheap to keep
- * (its blocks decode again as needed), and costly to reopen.
+ * Get back within the limit: least recently used blocks first (a map
+ * without its blocks is small, and reads them again as needed), then, if
+ * the maps alone are over it, least recently used maps not in use.
  */
 static void
 enforce_limit(void)
 {
-	for (int pass = 0; pass < 2 && cache_bytes > cache_limit(); pass++)
+	dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+
+	budget_blocks();
+	while (node != NULL && cache_bytes > cache_limit())
 	{
-		dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+		SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
 
-		while (node != NULL && cache_bytes > cache_limit())
-		{
-			SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
-
-			node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
-			if (e->in_use)
-				continue;
-			if (pass == 0)
-			{
-				if (sm_block_cache_bytes(e->pm.map) == 0)
-					continue;
-				sm_set_block_cache(e->pm.map, 0);
-				sm_set_block_cache(e->pm.map, cache_limit() / 2);
-				recount(e);
-			}
-			else
-				evict(e);
-		}
+		node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
+		if (!e->in_use)
+			evict(e);
 	}
+	budget_blocks();
 }
 
 /*
@@ -244,6 +260,7 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	r->pointer = pointer;
 	r->cxt = cxt;
 	r->transient = NULL;
+	r->head = NULL;
 	*env = sm_pg_env;
 	env->ctx = cxt;
 	m = sm_open(env, total, fetch_slice, r, &err);
@@ -269,6 +286,10 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 
 		cache_cxt = AllocSetContextCreate(TopMemoryContext, "sourcemap cache",
 										  ALLOCSET_SMALL_SIZES);
+		pool_cxt = AllocSetContextCreate(cache_cxt, "sourcemap blocks", ALLOCSET_SMALL_SIZES);
+		pool_env = sm_pg_env;
+		pool_env.ctx = pool_cxt;
+		sm_pool_init(&pool, &pool_env, 0);
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(SmCacheKey);
 		ctl.entrysize = sizeof(SmCacheEntry);
@@ -288,6 +309,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		e->reader->pointer = pointer;
 		e->in_use = true;
 		dlist_move_head(&lru, &e->lru);
+		budget_blocks();
 		return &e->pm;
 	}
 
@@ -298,10 +320,10 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	stats.misses++;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
 	m = open_slices(pointer, cxt, total, &reader);
-	h = fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
+	/* the open kept the header in its first slice; a converted value did not */
+	h = reader->head ? reader->head : fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
 	if (h == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
-	sm_set_block_cache(m, cache_limit() / 2);
 	MemoryContextSetParent(cxt, cache_cxt);
 
 	e = hash_search(cache, key, HASH_ENTER, NULL);
@@ -313,6 +335,8 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	dlist_push_head(&lru, &e->lru);
 	pm_init(&e->pm, m, cxt);
 	e->pm.entry = e;
+	sm_set_block_pool(m, &pool);
+	budget_blocks();
 	return &e->pm;
 }
 
@@ -334,7 +358,7 @@ sm_pg_open(Datum d)
 		{
 			uint32		total = (uint32) VARATT_EXTERNAL_GET_EXTSIZE(ve);
 
-			if (cache_size_kb == 0 && cache_bytes > 0)
+			if (cache_size_kb == 0 && (cache_bytes > 0 || pool.bytes > 0))
 				enforce_limit();	/* the cache was just turned off */
 			if (cache_size_kb > 0)
 			{
@@ -495,8 +519,9 @@ void
 sm_cache_stats(SmCacheStats *st)
 {
 	*st = stats;
+	st->evictions += (int64) pool.evictions;
 	st->entries = cache ? hash_get_num_entries(cache) : 0;
-	st->bytes = (int64) cache_bytes;
+	st->bytes = (int64) cache_bytes + (pool_cxt ? (int64) pool.bytes : 0);
 }
 
 PG_FUNCTION_INFO_V1(sourcemap_cache_stats);

@@ -48,6 +48,12 @@ extern text *sm_pg_text(const char *utf8, size_t len);
  */
 extern const char *sm_pg_to_utf8(const char *s, size_t len, size_t *out_len);
 
+/*
+ * A source (a text Datum) resolved against the map's URL as ECMA-426 does
+ * (sm_url.h); the source unchanged when the URL parser fails on it.
+ */
+extern Datum sm_pg_resolve_source(text *map_url, Datum source);
+
 /* ERROR 22023 unless v >= 0; what names the argument. */
 extern uint32 sm_pg_nonneg(int32 v, const char *what);
 

@@ -7,6 +7,8 @@
  * line, col, minified_name) for a stack frame: the original position plus
  * the original name of the enclosing function and the lookup's status, and
  * sourcemap_explain(map, line, col, bias), that status with a sentence.
+ * The lookups with a fifth argument, the map's URL, resolve the source
+ * against it.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -117,6 +119,9 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
+	/* the overload with the map's URL resolves the source against it */
+	if (PG_NARGS() > 4 && !nulls[0])
+		values[0] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(4), values[0]);
 	tuple = heap_form_tuple(desc, values, nulls);
 	sm_pg_close(pm);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
@@ -155,6 +160,7 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 	SmMapping  *maps;
 	SmError		err = {0};
 	SmPgMap    *pm;
+	Datum	   *resolved = NULL;
 
 	int_array(PG_GETARG_ARRAYTYPE_P(1), "lines", &lines, &line_nulls, &nlines);
 	int_array(PG_GETARG_ARRAYTYPE_P(2), "cols", &cols, &col_nulls, &ncols);
@@ -174,6 +180,8 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 	pm = sm_pg_open(PG_GETARG_DATUM(0));
 	found = palloc(sizeof(bool) * (Size) nlines + 1);
 	maps = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SmMapping) * (Size) nlines + 1);
+	if (PG_NARGS() > 4)
+		resolved = palloc0(sizeof(Datum) * (Size) pm->info.sources + 1);
 	if (!sm_lookup_batch(pm->map, pos, pos + nlines, skip, (uint32) nlines, bias, maps, found,
 						 &err))
 		sm_pg_report(&err, "corrupt sourcemap value");
@@ -185,8 +193,16 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum(i + 1);
-		if (found[i])
-			mapping_values(pm, &maps[i], values + 1, nulls + 1);
+		if (found[i] && mapping_values(pm, &maps[i], values + 1, nulls + 1) && resolved &&
+			!nulls[1])
+		{
+			/* each source is resolved against the map's URL once per call */
+			uint32		src = maps[i].source;
+
+			if (resolved[src] == (Datum) 0)
+				resolved[src] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(4), values[1]);
+			values[1] = resolved[src];
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	sm_pg_close(pm);
