@@ -48,6 +48,7 @@ static MemoryContext cache_cxt;
 static dlist_head lru = DLIST_STATIC_INIT(lru);
 static Size cache_bytes;
 static SmCacheStats stats;
+static uint64 removals;			/* entries removed so far: a memo older than this is stale */
 
 void
 sm_cache_init(void)
@@ -122,6 +123,7 @@ evict(SmCacheEntry *e)
 	dlist_delete(&e->lru);
 	cache_bytes -= e->bytes;
 	stats.evictions++;
+	removals++;
 	hash_search(cache, &e->key, HASH_REMOVE, NULL);
 }
 
@@ -253,15 +255,27 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	return m;
 }
 
+/* Note in memo (if any) the entry just opened. */
+static void
+remember(SmPgOpenMemo *memo, SmCacheEntry *e)
+{
+	if (memo == NULL)
+		return;
+	memo->toastrelid = e->key.toastrelid;
+	memo->valueid = e->key.valueid;
+	memo->entry = e;
+	memo->removals = removals;
+}
+
 static SmPgMap *
-open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
+open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total, SmPgOpenMemo *memo)
 {
 	SmCacheEntry *e;
 	MemoryContext cxt;
 	SmMap	   *m;
 	SliceReader *reader;
 	const uint8 *h;
-	SmError		err = {0};
+	SmError		err;
 
 	if (cache == NULL)
 	{
@@ -275,7 +289,11 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		ctl.hcxt = cache_cxt;
 		cache = hash_create("sourcemap cache", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	e = hash_search(cache, key, HASH_FIND, NULL);
+	if (memo != NULL && memo->entry != NULL && memo->removals == removals &&
+		memo->toastrelid == key->toastrelid && memo->valueid == key->valueid)
+		e = memo->entry;
+	else
+		e = hash_search(cache, key, HASH_FIND, NULL);
 	/* an entry left in use was abandoned by an error: its state is suspect */
 	if (e != NULL && (e->in_use || !header_matches(e, pointer)))
 	{
@@ -288,6 +306,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		e->reader->pointer = pointer;
 		e->in_use = true;
 		dlist_move_head(&lru, &e->lru);
+		remember(memo, e);
 		return &e->pm;
 	}
 
@@ -298,6 +317,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	stats.misses++;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
 	m = open_slices(pointer, cxt, total, &reader);
+	sm_pg_error_init(&err);
 	h = fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
 	if (h == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
@@ -313,16 +333,23 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	dlist_push_head(&lru, &e->lru);
 	pm_init(&e->pm, m, cxt);
 	e->pm.entry = e;
+	remember(memo, e);
 	return &e->pm;
 }
 
 SmPgMap *
 sm_pg_open(Datum d)
 {
+	return sm_pg_open_memo(d, NULL);
+}
+
+SmPgMap *
+sm_pg_open_memo(Datum d, SmPgOpenMemo *memo)
+{
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
-	SmPgMap    *pm = palloc(sizeof(SmPgMap));
+	SmPgMap    *pm;
 	struct varlena *v;
-	SmError		err = {0};
+	SmError		err;
 	SmMap	   *m;
 
 	if (VARATT_IS_EXTERNAL_ONDISK(raw))
@@ -340,13 +367,13 @@ sm_pg_open(Datum d)
 			{
 				SmCacheKey	key = {ve.va_toastrelid, ve.va_valueid};
 
-				pfree(pm);
-				return open_cached(raw, &key, total);
+				return open_cached(raw, &key, total, memo);
 			}
 			else
 			{
 				SliceReader *unused;
 
+				pm = palloc(sizeof(SmPgMap));
 				pm_init(pm, open_slices(raw, CurrentMemoryContext, total, &unused),
 						CurrentMemoryContext);
 				return pm;
@@ -355,9 +382,11 @@ sm_pg_open(Datum d)
 	}
 	/* in memory, inline or compressed: the whole value */
 	v = sm_pg_current_layout(PG_DETOAST_DATUM(d), "corrupt sourcemap value");
+	sm_pg_error_init(&err);
 	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v), VARSIZE(v) - VARHDRSZ, &err);
 	if (m == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
+	pm = palloc(sizeof(SmPgMap));
 	pm_init(pm, m, CurrentMemoryContext);
 	return pm;
 }
