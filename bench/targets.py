@@ -200,7 +200,10 @@ def render(rep, r, b, table, verdict):
     def row(what, ratio, detail, key, higher=False):
         lim = TARGETS[key]
         ok = None if ratio is None else (ratio >= lim if higher else ratio <= lim)
-        rows.append([what, '–' if ratio is None else f'{ratio:.2f}×', detail,
+        nd = 2      # more digits where two would look like the target itself (1.004 is not 1.00)
+        while ratio is not None and nd < 5 and round(ratio, nd) == lim and ratio != lim:
+            nd += 1
+        rows.append([what, '–' if ratio is None else f'{ratio:.{nd}f}×', detail,
                      ('≥ ' if higher else '≤ ') + f'{lim:g}×', '–' if ok is None else verdict(ok)])
 
     lt = t['lateral']
