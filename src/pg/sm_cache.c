@@ -56,6 +56,7 @@ static MemoryContext cache_cxt;
 static dlist_head lru = DLIST_STATIC_INIT(lru);
 static Size cache_bytes;		/* the maps' contexts; blocks are in pool */
 static SmCacheStats stats;
+static uint64 removals;			/* entries removed so far: a memo older than this is stale */
 
 /*
  * The packed blocks of every cached map.  Their context keeps small block
@@ -142,6 +143,7 @@ evict(SmCacheEntry *e)
 	dlist_delete(&e->lru);
 	cache_bytes -= e->bytes;
 	stats.evictions++;
+	removals++;
 	hash_search(cache, &e->key, HASH_REMOVE, NULL);
 }
 
@@ -270,15 +272,27 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	return m;
 }
 
+/* Note in memo (if any) the entry just opened. */
+static void
+remember(SmPgOpenMemo *memo, SmCacheEntry *e)
+{
+	if (memo == NULL)
+		return;
+	memo->toastrelid = e->key.toastrelid;
+	memo->valueid = e->key.valueid;
+	memo->entry = e;
+	memo->removals = removals;
+}
+
 static SmPgMap *
-open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
+open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total, SmPgOpenMemo *memo)
 {
 	SmCacheEntry *e;
 	MemoryContext cxt;
 	SmMap	   *m;
 	SliceReader *reader;
 	const uint8 *h;
-	SmError		err = {0};
+	SmError		err;
 
 	if (cache == NULL)
 	{
@@ -296,7 +310,11 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		ctl.hcxt = cache_cxt;
 		cache = hash_create("sourcemap cache", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	e = hash_search(cache, key, HASH_FIND, NULL);
+	if (memo != NULL && memo->entry != NULL && memo->removals == removals &&
+		memo->toastrelid == key->toastrelid && memo->valueid == key->valueid)
+		e = memo->entry;
+	else
+		e = hash_search(cache, key, HASH_FIND, NULL);
 	/* an entry left in use was abandoned by an error: its state is suspect */
 	if (e != NULL && (e->in_use || !header_matches(e, pointer)))
 	{
@@ -310,6 +328,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		e->in_use = true;
 		dlist_move_head(&lru, &e->lru);
 		budget_blocks();
+		remember(memo, e);
 		return &e->pm;
 	}
 
@@ -321,6 +340,7 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
 	m = open_slices(pointer, cxt, total, &reader);
 	/* the open kept the header in its first slice; a converted value did not */
+	sm_pg_error_init(&err);
 	h = reader->head ? reader->head : fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
 	if (h == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
@@ -337,16 +357,23 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	e->pm.entry = e;
 	sm_set_block_pool(m, &pool);
 	budget_blocks();
+	remember(memo, e);
 	return &e->pm;
 }
 
 SmPgMap *
 sm_pg_open(Datum d)
 {
+	return sm_pg_open_memo(d, NULL);
+}
+
+SmPgMap *
+sm_pg_open_memo(Datum d, SmPgOpenMemo *memo)
+{
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
-	SmPgMap    *pm = palloc(sizeof(SmPgMap));
+	SmPgMap    *pm;
 	struct varlena *v;
-	SmError		err = {0};
+	SmError		err;
 	SmMap	   *m;
 
 	if (VARATT_IS_EXTERNAL_ONDISK(raw))
@@ -364,13 +391,13 @@ sm_pg_open(Datum d)
 			{
 				SmCacheKey	key = {ve.va_toastrelid, ve.va_valueid};
 
-				pfree(pm);
-				return open_cached(raw, &key, total);
+				return open_cached(raw, &key, total, memo);
 			}
 			else
 			{
 				SliceReader *unused;
 
+				pm = palloc(sizeof(SmPgMap));
 				pm_init(pm, open_slices(raw, CurrentMemoryContext, total, &unused),
 						CurrentMemoryContext);
 				return pm;
@@ -379,9 +406,11 @@ sm_pg_open(Datum d)
 	}
 	/* in memory, inline or compressed: the whole value */
 	v = sm_pg_current_layout(PG_DETOAST_DATUM(d), "corrupt sourcemap value");
+	sm_pg_error_init(&err);
 	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v), VARSIZE(v) - VARHDRSZ, &err);
 	if (m == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
+	pm = palloc(sizeof(SmPgMap));
 	pm_init(pm, m, CurrentMemoryContext);
 	return pm;
 }

@@ -22,6 +22,18 @@
  */
 extern const SmEnv sm_pg_env;
 
+/*
+ * An empty SmError without clearing its message buffer: `= {0}` clears all
+ * SM_ERROR_MSG_MAX bytes, which on a per-call path (a cached lookup) costs
+ * more than the glue's other work for the call.  sm_fail fills the message.
+ */
+static inline void
+sm_pg_error_init(SmError *err)
+{
+	err->code = SM_OK;
+	err->msg[0] = '\0';
+}
+
 /* SQLSTATE for a core error class. */
 extern int	sm_pg_sqlstate(SmErrCode code);
 

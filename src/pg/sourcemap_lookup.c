@@ -75,31 +75,53 @@ static bool
 resolve(SmPgMap *pm, uint32 line, uint32 col, SmBias bias, Datum *values, bool *nulls)
 {
 	SmMapping	mp;
-	SmError		err = {0};
-	int			r = sm_lookup(pm->map, line, col, bias, &mp, &err);
+	SmError		err;
+	int			r;
+
+	sm_pg_error_init(&err);
+	r = sm_lookup(pm->map, line, col, bias, &mp, &err);
 
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	return r == 1 && mapping_values(pm, &mp, values, nulls);
 }
 
+/*
+ * What a call site of a one-row lookup keeps in fn_extra: the blessed
+ * result descriptor, and the map it opened last (sm_pg_open_memo), since
+ * the same map often comes row after row.
+ */
+typedef struct LookupSite
+{
+	TupleDesc	desc;
+	SmPgOpenMemo memo;
+} LookupSite;
+
+static LookupSite *
+lookup_site(FunctionCallInfo fcinfo)
+{
+	LookupSite *site = fcinfo->flinfo->fn_extra;
+
+	if (site == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	desc;
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		site = palloc0(sizeof(LookupSite));
+		site->desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = site;
+	}
+	return site;
+}
+
 /* The blessed sourcemap_position descriptor, kept per call site. */
 static TupleDesc
 position_desc(FunctionCallInfo fcinfo)
 {
-	TupleDesc	desc = fcinfo->flinfo->fn_extra;
-
-	if (desc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		desc = BlessTupleDesc(CreateTupleDescCopy(desc));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = desc;
-	}
-	return desc;
+	return lookup_site(fcinfo)->desc;
 }
 
 Datum
@@ -108,8 +130,8 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
 	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
 	SmBias		bias = parse_bias(PG_GETARG_TEXT_PP(3));
-	TupleDesc	desc = position_desc(fcinfo);
-	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
+	LookupSite *site = lookup_site(fcinfo);
+	SmPgMap    *pm = sm_pg_open_memo(PG_GETARG_DATUM(0), &site->memo);
 	Datum		values[5];
 	bool		nulls[5];
 	HeapTuple	tuple;
@@ -122,7 +144,7 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 	/* the overload with the map's URL resolves the source against it */
 	if (PG_NARGS() > 4 && !nulls[0])
 		values[0] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(4), values[0]);
-	tuple = heap_form_tuple(desc, values, nulls);
+	tuple = heap_form_tuple(site->desc, values, nulls);
 	sm_pg_close(pm);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
