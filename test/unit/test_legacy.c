@@ -237,6 +237,7 @@ main(void)
 	size_t		list_len;
 	char	   *text = tu_read_file(list, &list_len);
 	int			releases = 0,
+				current = 0,
 				snapshots = 0;
 
 	if (!tu_check(&total, text != NULL, "cannot read %s", list))
@@ -264,6 +265,21 @@ main(void)
 				check_damage(old, old_len, fixture);
 				releases++;
 			}
+			else if (strncmp(fixture, "0.2.0--", 7) == 0)
+			{
+				TuMap		now;
+				SmError		err = {0};
+
+				if (tu_check(&total, tu_map_build_file(map_path, &now, &err), "%s: build: %s",
+							 fixture, err.msg))
+				{
+					tu_check(&total, !sm_legacy_detect(old, old_len) && now.len == old_len &&
+							 memcmp(now.data, old, old_len) == 0,
+							 "%s: today's build differs from release 0.2.0's", fixture);
+					tu_map_free(&now);
+				}
+				current++;
+			}
 			else
 			{
 				tu_check(&total, sm_legacy_detect(old, old_len), "%s: not detected", fixture);
@@ -276,9 +292,10 @@ main(void)
 		free(path);
 		free(map_path);
 	}
-	tu_check(&total, releases >= 3 && snapshots >= 2, "fixtures: %d of 0.1.0, %d of snapshots",
-			 releases, snapshots);
-	printf("legacy: %d values of release 0.1.0, %d of a development snapshot\n", releases, snapshots);
+	tu_check(&total, releases >= 3 && current >= 3 && snapshots >= 2,
+			 "fixtures: %d of 0.1.0, %d of 0.2.0, %d of snapshots", releases, current, snapshots);
+	printf("legacy: %d values of release 0.1.0, %d of 0.2.0, %d of a development snapshot\n",
+		   releases, current, snapshots);
 	free(text);
 	free(list);
 	free(dir);
