@@ -2,13 +2,14 @@
  * test_legacy.c -- values stored by older releases (sm_legacy.c), read from
  * the fixtures of test/data/legacy (made by the cores of those commits from
  * vendored maps; fixtures.tsv says which):
- *   - a value stored by release 0.1.0 converts to exactly the bytes today's
+ *   - a value stored by release 0.1.0 or 0.2.0 (format version 1) converts
+ *     to exactly the bytes today's
  *     sm_build makes of the same JSON, and reads the same through the API:
  *     every segment, source, name and content, and the JSON form;
  *   - values in the current layout are not taken for old ones;
  *   - a development snapshot's value (ten sections, other blocks) is
  *     refused with SM_E_BINARY, never converted;
- *   - damaged 0.1.0 values (every truncation, with and without a header
+ *   - damaged 0.1.0 and 0.2.0 values (every truncation, with and without a header
  *     fixed up to match; a bit flip at every byte with the checksum fixed
  *     up) are refused with SM_E_BINARY or convert to a value that passes
  *     sm_validate.  `make asan` / `make valgrind` run the same checks for
@@ -27,6 +28,8 @@
 #define SAMPLE_FLIPS 1024
 
 static TuCounts total;
+/* the fixture being checked: its name starts with its release */
+static const char *release;
 
 /* The same segments, in the same order, from both maps. */
 static bool
@@ -114,7 +117,7 @@ same_strings(SmMap *a, SmMap *b, const char *what)
 	}
 }
 
-/* A value stored by 0.1.0 against today's build of the same JSON. */
+/* A value stored by 0.1.0 or 0.2.0 against today's build of the same JSON. */
 static void
 check_release(const uint8_t *old, size_t old_len, const char *map_path, const char *what)
 {
@@ -180,7 +183,7 @@ convert_damaged(const uint8_t *v, size_t len, bool must_refuse, const char *what
 		sm_free(&sm_malloc_env, out);
 		return false;
 	}
-	tu_check(&total, err.code == SM_E_BINARY && strstr(err.msg, "release 0.1.0") != NULL,
+	tu_check(&total, err.code == SM_E_BINARY && strstr(err.msg, "release 0.") != NULL,
 			 "%s at %zu: refused with code %d: %s", what, at, (int) err.code, err.msg);
 	return true;
 }
@@ -189,7 +192,7 @@ convert_damaged(const uint8_t *v, size_t len, bool must_refuse, const char *what
 static void
 fix_checksum(uint8_t *v, size_t len)
 {
-	size_t		prefix = SM_HEADER_SIZE + 10 * SM_TOC_ENTRY_SIZE;
+	size_t		prefix = SM_HEADER_SIZE + (strncmp(release, "0.2.0", 5) == 0 ? 11 : 10) * SM_TOC_ENTRY_SIZE;
 
 	if (len >= prefix)
 		sm_put64(v + SM_H_CHECKSUM, sm_checksum(v + prefix, len - prefix));
@@ -259,6 +262,7 @@ main(void)
 		old = (uint8_t *) tu_read_file(path, &old_len);
 		if (tu_check(&total, old != NULL, "cannot read %s", path))
 		{
+			release = fixture;
 			if (strncmp(fixture, "0.1.0--", 7) == 0)
 			{
 				check_release(old, old_len, map_path, fixture);
@@ -267,17 +271,8 @@ main(void)
 			}
 			else if (strncmp(fixture, "0.2.0--", 7) == 0)
 			{
-				TuMap		now;
-				SmError		err = {0};
-
-				if (tu_check(&total, tu_map_build_file(map_path, &now, &err), "%s: build: %s",
-							 fixture, err.msg))
-				{
-					tu_check(&total, !sm_legacy_detect(old, old_len) && now.len == old_len &&
-							 memcmp(now.data, old, old_len) == 0,
-							 "%s: today's build differs from release 0.2.0's", fixture);
-					tu_map_free(&now);
-				}
+				check_release(old, old_len, map_path, fixture);
+				check_damage(old, old_len, fixture);
 				current++;
 			}
 			else

@@ -53,7 +53,8 @@ struct SmMap
 	const uint8_t *ignore;
 	uint32_t	nignore;
 	const uint8_t *content_index;
-	const uint8_t *functions;	/* FUNCTIONS section, read on first use */
+	const uint8_t *functions;
+	const uint8_t *source_functions;	/* SOURCE_FUNCTIONS, once asked for */	/* FUNCTIONS section, read on first use */
 	SmTable		sources;
 	SmTable		names;
 	/* the current decoded block */
@@ -925,17 +926,78 @@ sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len, bool *i
 	return true;
 }
 
-bool
-sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+/* A whole section, read once and kept in *cache; *len 0 when it is empty. */
+static bool
+whole_section(SmMap *m, SmSection sec, const uint8_t **cache, const uint8_t **data,
+			  uint32_t *len, SmError *err)
 {
-	*len = m->sec_len[SM_SEC_FUNCTIONS];
+	*len = m->sec_len[sec];
 	*data = NULL;
 	if (*len == 0)
 		return true;
-	if (m->functions == NULL)
-		m->functions = get(m, m->sec_off[SM_SEC_FUNCTIONS], *len, true, err);
-	*data = m->functions;
-	return m->functions != NULL;
+	if (*cache == NULL)
+		*cache = get(m, m->sec_off[sec], *len, true, err);
+	*data = *cache;
+	return *cache != NULL;
+}
+
+bool
+sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+{
+	return whole_section(m, SM_SEC_FUNCTIONS, &m->functions, data, len, err);
+}
+
+bool
+sm_source_function_tables(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+{
+	return whole_section(m, SM_SEC_SOURCE_FUNCTIONS, &m->source_functions, data, len, err);
+}
+
+bool
+sm_kept(SmMap *m, uint32_t *flags, char **text, uint32_t *len, SmError *err)
+{
+	uint32_t	seclen = m->sec_len[SM_SEC_KEPT];
+	const uint8_t *sec,
+			   *p,
+			   *end;
+	uint64_t	f,
+				rl;
+	uint32_t	head,
+				rawlen;
+	char	   *dst;
+	const uint8_t *src;
+
+	*flags = 0;
+	*text = NULL;
+	*len = 0;
+	if (seclen == 0)
+		return true;
+	if ((sec = get(m, m->sec_off[SM_SEC_KEPT], seclen < 20 ? seclen : 20, false, err)) == NULL)
+		return false;
+	p = sec;
+	end = sec + (seclen < 20 ? seclen : 20);
+	if (!sm_read_uvarint(&p, end, &f) || !sm_read_uvarint(&p, end, &rl) ||
+		(f & ~(uint64_t) SM_KEPT_FLAGS_KNOWN) || (rl >> 1) > 0x3FFFFFFF)
+		return sm_fail(err, SM_E_BINARY, "KEPT section header is malformed");
+	head = (uint32_t) (p - sec);
+	rawlen = (uint32_t) (rl >> 1);
+	dst = sm_alloc(m->env, (size_t) rawlen + 1, err);
+	if (dst == NULL)
+		return false;
+	src = expand(m, SM_SEC_KEPT, head, seclen - head, rawlen, (rl & 1) != 0, false,
+				 (uint8_t *) dst, err);
+	if (src == NULL || !sm_text_valid(src, rawlen))
+	{
+		sm_free(m->env, dst);
+		return src == NULL ? false : sm_fail(err, SM_E_BINARY, "KEPT section is not valid text");
+	}
+	if (src != (const uint8_t *) dst)
+		memcpy(dst, src, rawlen);
+	dst[rawlen] = '\0';
+	*flags = (uint32_t) f;
+	*text = dst;
+	*len = rawlen;
+	return true;
 }
 
 bool
