@@ -16,6 +16,7 @@
 #include "base/sm_inflate.h"
 #include "format/sm_map.h"
 #include "functions/sm_functab.h"
+#include "functions/sm_source_functions.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
 #include "symbolicate/sm_context.h"

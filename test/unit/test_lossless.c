@@ -1,6 +1,7 @@
 /*
  * test_lossless.c -- JSON in, JSON out loses nothing: for every vendored
- * map (test/data/corpus, the lossless fixtures of test/data/lossless) and
+ * map (test/data/corpus, the lossless fixtures of test/data/lossless, the
+ * React Native maps of test/data/metro) and
  * every map of the shared corpus (../shared/oracle/corpus, skipped with a
  * message when absent), the input and the output of sm_to_json are read
  * as JSON values and compared as data.  Only the differences the README
@@ -413,7 +414,19 @@ main(void)
 		free(p);
 	}
 	tu_free_list(files);
-	tu_check(&total, nvendored >= 5, "only %d lossless fixtures in %s", nvendored, fixtures);
+	/* the React Native maps made by metro-source-map and hermesc */
+	free(fixtures);
+	fixtures = tu_path(data, "metro");
+	files = tu_list_dir(fixtures, ".map");
+	for (char **f = files; f && *f; f++, nvendored++)
+	{
+		char	   *p = tu_path(fixtures, *f);
+
+		check_file(p, *f);
+		free(p);
+	}
+	tu_free_list(files);
+	tu_check(&total, nvendored >= 7, "only %d lossless fixtures in %s", nvendored, fixtures);
 	/* the vendored corpus, named by the golden files' headers (two per map) */
 	{
 		char	   *gdir = tu_path(data, "golden");

@@ -14,6 +14,7 @@
 #include "format/sm_map.h"
 #include "format/sm_reader.h"
 #include "format/sm_strtab.h"
+#include "json/sm_json.h"
 
 /* zlib cannot expand data by more than about 1032:1 */
 #define SM_MAX_ZLIB_RATIO 1100
@@ -953,6 +954,21 @@ sm_source_function_tables(SmMap *m, const uint8_t **data, uint32_t *len, SmError
 	return whole_section(m, SM_SEC_SOURCE_FUNCTIONS, &m->source_functions, data, len, err);
 }
 
+/* Is s (len bytes) one JSON object, members kept verbatim? */
+static bool
+members_valid(const char *s, size_t len)
+{
+	SmError		ignored = {0};
+	SmJson		js;
+	SmJsonTok	t;
+
+	smj_init(&js, s, len, &ignored);
+	while ((t = smj_next(&js)) != SMJ_EOF)
+		if (t == SMJ_ERROR)
+			return false;
+	return true;
+}
+
 bool
 sm_kept(SmMap *m, uint32_t *flags, char **text, uint32_t *len, SmError *err)
 {
@@ -981,18 +997,27 @@ sm_kept(SmMap *m, uint32_t *flags, char **text, uint32_t *len, SmError *err)
 		return sm_fail(err, SM_E_BINARY, "KEPT section header is malformed");
 	head = (uint32_t) (p - sec);
 	rawlen = (uint32_t) (rl >> 1);
-	dst = sm_alloc(m->env, (size_t) rawlen + 1, err);
+	/* room for "{" text "}": the text must be object members, or output would not be JSON */
+	dst = sm_alloc(m->env, (size_t) rawlen + 2, err);
 	if (dst == NULL)
 		return false;
 	src = expand(m, SM_SEC_KEPT, head, seclen - head, rawlen, (rl & 1) != 0, false,
-				 (uint8_t *) dst, err);
-	if (src == NULL || !sm_text_valid(src, rawlen))
+				 (uint8_t *) dst + 1, err);
+	if (src == NULL)
 	{
 		sm_free(m->env, dst);
-		return src == NULL ? false : sm_fail(err, SM_E_BINARY, "KEPT section is not valid text");
+		return false;
 	}
-	if (src != (const uint8_t *) dst)
-		memcpy(dst, src, rawlen);
+	if (src != (const uint8_t *) dst + 1)
+		memcpy(dst + 1, src, rawlen);
+	dst[0] = '{';
+	dst[rawlen + 1] = '}';
+	if (!members_valid(dst, (size_t) rawlen + 2))
+	{
+		sm_free(m->env, dst);
+		return sm_fail(err, SM_E_BINARY, "KEPT section does not hold JSON object members");
+	}
+	memmove(dst, dst + 1, rawlen);
 	dst[rawlen] = '\0';
 	*flags = (uint32_t) f;
 	*text = dst;

@@ -16,6 +16,7 @@
 #include "format/sm_format.h"
 #include "format/sm_strtab.h"
 #include "functions/sm_functions.h"
+#include "functions/sm_source_functions.h"
 #include "io/sm_io.h"
 #include "json/sm_doc.h"
 #include "json/sm_json.h"
@@ -47,6 +48,7 @@ typedef struct Builder
 	SmBuf		scratch;		/* unescaped strings */
 	SmBuf		line;			/* SmMapping[] of the current generated line */
 	SmBuf		sort_tmp;
+	SmBuf		source_functions;	/* the SOURCE_FUNCTIONS section */
 	uint32_t	nsources;
 	uint32_t	nnames;
 	uint32_t	gen_lines;
@@ -709,7 +711,6 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	SmBuf		meta,
 				functions,
 				kept,
-				source_functions,
 				src_dir,
 				src_data,
 				name_dir,
@@ -729,7 +730,6 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	smb_init(&meta, b->env, b->err);
 	smb_init(&functions, b->env, b->err);
 	smb_init(&kept, b->env, b->err);
-	smb_init(&source_functions, b->env, b->err);
 	smb_init(&src_dir, b->env, b->err);
 	smb_init(&src_data, b->env, b->err);
 	smb_init(&name_dir, b->env, b->err);
@@ -785,7 +785,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	sec[SM_SEC_BLOCKS] = &b->blocks.data;
 	sec[SM_SEC_CONTENT] = &b->content_data;
 	sec[SM_SEC_KEPT] = &kept;
-	sec[SM_SEC_SOURCE_FUNCTIONS] = &source_functions;
+	sec[SM_SEC_SOURCE_FUNCTIONS] = &b->source_functions;
 	sec[SM_SEC_FUNCTIONS] = &functions;	/* filled by attach_table */
 
 	total = SM_PREFIX_SIZE;
@@ -827,7 +827,6 @@ done:
 	smb_free(&meta);
 	smb_free(&functions);
 	smb_free(&kept);
-	smb_free(&source_functions);
 	smb_free(&src_dir);
 	smb_free(&src_data);
 	smb_free(&name_dir);
@@ -932,11 +931,14 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.content_data, env, err);
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
+	smb_init(&b.source_functions, env, err);
 
 	/* compressed contents never exceed their raw size: no regrowth */
 	ok = smb_reserve(&b.content_data, (size_t) content_bytes) &&
 		add_map(&b, doc, 0, 0, false) &&
 		smbw_finish(&b.blocks) &&
+		(doc->has_sections ||
+		 sm_source_functions_decode(json, doc, b.nsources, env, &b.source_functions, err)) &&
 		assemble(&b, doc, prefix, out, out_len);
 	if (ok && (doc->has_functions || doc->any_scopes))
 	{
@@ -988,6 +990,7 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_free(&b.scratch);
 	smb_free(&b.line);
 	smb_free(&b.sort_tmp);
+	smb_free(&b.source_functions);
 	sm_doc_free(doc, env);
 	return ok;
 }

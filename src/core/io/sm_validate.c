@@ -68,9 +68,15 @@ check_kept(SmMap *m, const uint8_t *data, size_t len, const SmEnv *env, SmError 
 		return true;
 	ok = sm_to_json(m, 0, &json, &json_len, err) &&
 		sm_build(json, json_len, env, 0, &again, &again_len, err);
-	if (ok && (again_len != len || memcmp(again, data, len) != 0))
-		ok = sm_fail(err, SM_E_BINARY, "the kept members do not build this value again");
-	else if (!ok && err->code != SM_E_NOMEM)
+	if (ok)
+	{
+		bool		same = again_len == len && memcmp(again, data, len) == 0;
+
+		sm_free(env, again);	/* sm_build gives nothing to free when it fails */
+		if (!same)
+			ok = sm_fail(err, SM_E_BINARY, "the kept members do not build this value again");
+	}
+	else if (err->code != SM_E_NOMEM)
 	{
 		char		detail[SM_ERROR_MSG_MAX];
 
@@ -78,7 +84,6 @@ check_kept(SmMap *m, const uint8_t *data, size_t len, const SmEnv *env, SmError 
 		ok = sm_fail(err, SM_E_BINARY, "the kept members do not read back: %s", detail);
 	}
 	sm_free(env, json);
-	sm_free(env, again);
 	return ok;
 }
 
