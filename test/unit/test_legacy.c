@@ -6,6 +6,8 @@
  *     to exactly the bytes today's
  *     sm_build makes of the same JSON, and reads the same through the API:
  *     every segment, source, name and content, and the JSON form;
+ *   - a 0.2.0 value also opens in place (sm_open reads that layout) with
+ *     the same answers and JSON;
  *   - values in the current layout are not taken for old ones;
  *   - a development snapshot's value (ten sections, other blocks) is
  *     refused with SM_E_BINARY, never converted;
@@ -117,6 +119,28 @@ same_strings(SmMap *a, SmMap *b, const char *what)
 	}
 }
 
+/* The value (len bytes) opens and reads exactly as today's build `now`. */
+static void
+same_as_today(const uint8_t *v, size_t len, SmMap *now, const char *what, const char *how)
+{
+	SmError		err = {0};
+	SmMap	   *m = sm_open_buffer(&sm_malloc_env, v, len, &err);
+	char	   *ja = NULL,
+			   *jb = NULL;
+	size_t		la = 0,
+				lb = 0;
+
+	if (!tu_check(&total, m != NULL, "%s: %s value does not open: %s", what, how, err.msg))
+		return;
+	same_segments(m, now, what);
+	same_strings(m, now, what);
+	tu_check(&total, sm_to_json(m, 0, &ja, &la, &err) && sm_to_json(now, 0, &jb, &lb, &err) &&
+			 la == lb && memcmp(ja, jb, la) == 0, "%s: JSON forms differ (%s)", what, how);
+	sm_free(&sm_malloc_env, ja);
+	sm_free(&sm_malloc_env, jb);
+	sm_close(m);
+}
+
 /* A value stored by 0.1.0 or 0.2.0 against today's build of the same JSON. */
 static void
 check_release(const uint8_t *old, size_t old_len, const char *map_path, const char *what)
@@ -125,11 +149,6 @@ check_release(const uint8_t *old, size_t old_len, const char *map_path, const ch
 	SmError		err = {0};
 	uint8_t    *conv = NULL;
 	size_t		conv_len = 0;
-	SmMap	   *m;
-	char	   *ja = NULL,
-			   *jb = NULL;
-	size_t		la = 0,
-				lb = 0;
 
 	tu_check(&total, sm_legacy_detect(old, old_len), "%s: not detected as an older layout", what);
 	if (!tu_check(&total, tu_map_build_file(map_path, &now, &err), "%s: build %s: %s", what,
@@ -147,17 +166,10 @@ check_release(const uint8_t *old, size_t old_len, const char *map_path, const ch
 			 "%s: converted bytes (%zu) differ from today's build (%zu)", what, conv_len - 3, now.len);
 	tu_check(&total, sm_validate(conv + 3, conv_len - 3, &sm_malloc_env, &err),
 			 "%s: converted value does not validate: %s", what, err.msg);
-	m = sm_open_buffer(&sm_malloc_env, conv + 3, conv_len - 3, &err);
-	if (tu_check(&total, m != NULL, "%s: converted value does not open: %s", what, err.msg))
-	{
-		same_segments(m, now.map, what);
-		same_strings(m, now.map, what);
-		tu_check(&total, sm_to_json(m, 0, &ja, &la, &err) && sm_to_json(now.map, 0, &jb, &lb, &err) &&
-				 la == lb && memcmp(ja, jb, la) == 0, "%s: JSON forms differ", what);
-		sm_free(&sm_malloc_env, ja);
-		sm_free(&sm_malloc_env, jb);
-		sm_close(m);
-	}
+	same_as_today(conv + 3, conv_len - 3, now.map, what, "converted");
+	/* release 0.2.0's values are also read in place, without conversion */
+	if (strncmp(release, "0.2.0", 5) == 0)
+		same_as_today(old, old_len, now.map, what, "read in place");
 	sm_free(&sm_malloc_env, conv);
 	tu_map_free(&now);
 }

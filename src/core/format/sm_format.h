@@ -101,6 +101,14 @@ typedef enum SmSection
 
 #define SM_PREFIX_SIZE		(SM_HEADER_SIZE + SM_NSECTIONS * SM_TOC_ENTRY_SIZE)
 
+/*
+ * Release 0.2.0 stored format version 1 with these eleven sections: all but
+ * KEPT and SOURCE_FUNCTIONS, in the same layout.  The reader opens such a
+ * value in place (both sections empty); whatever compares or rewrites
+ * stored bytes converts it first (io/sm_legacy.h).
+ */
+#define SM_NSECTIONS_V020	11
+
 /* META: fixed part, then file and sourceRoot as uvarint (len + 1 | 0 = null) + bytes */
 #define SM_META_SOURCES		0	/* u32 */
 #define SM_META_NAMES		4	/* u32 */

@@ -37,6 +37,7 @@ struct SmMap
 	SmFetchFn	fetch;
 	void	   *fetch_ctx;
 	uint32_t	total;
+	uint32_t	upgrade_bytes;	/* what today's layout adds to a 0.2.0 value read in place */
 	uint16_t	flags;
 	uint32_t	sec_off[SM_NSECTIONS];
 	uint32_t	sec_len[SM_NSECTIONS];
@@ -147,7 +148,8 @@ open_common(SmMap *m, SmError *err)
 			   *meta,
 			   *p,
 			   *end;
-	uint32_t	off = SM_PREFIX_SIZE;
+	uint32_t	off;
+	bool		v020;
 
 	if (m->total < SM_PREFIX_SIZE)
 		return sm_fail(err, SM_E_BINARY, "value of %u bytes is shorter than the header", m->total);
@@ -155,7 +157,9 @@ open_common(SmMap *m, SmError *err)
 		return false;
 	if (sm_get32(h + SM_H_MAGIC) != SM_MAGIC)
 		return sm_fail(err, SM_E_BINARY, "not a sourcemap value (bad magic)");
-	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION)
+	/* release 0.2.0's layout (format 1, eleven sections) is read as it is, in place */
+	v020 = sm_get16(h + SM_H_VERSION) == 1 && sm_get32(h + SM_H_NSECT) == SM_NSECTIONS_V020;
+	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION && !v020)
 		return sm_fail(err, SM_E_BINARY, "unsupported sourcemap format version %u (this build reads version %d)",
 					   sm_get16(h + SM_H_VERSION), SM_FORMAT_VERSION);
 	m->flags = sm_get16(h + SM_H_FLAGS);
@@ -164,21 +168,30 @@ open_common(SmMap *m, SmError *err)
 	if (sm_get32(h + SM_H_TOTAL) != m->total)
 		return sm_fail(err, SM_E_BINARY, "header length %u does not match the value's %u bytes",
 					   sm_get32(h + SM_H_TOTAL), m->total);
-	if (sm_get32(h + SM_H_NSECT) != SM_NSECTIONS)
+	if (sm_get32(h + SM_H_NSECT) != SM_NSECTIONS && !v020)
 		return sm_fail(err, SM_E_BINARY, "unexpected section count %u", sm_get32(h + SM_H_NSECT));
 	for (int i = SM_H_RESERVED; i < SM_HEADER_SIZE; i++)
 		if (h[i] != 0)
 			return sm_fail(err, SM_E_BINARY, "reserved header byte %d is not zero", i);
-	for (int i = 0; i < SM_NSECTIONS; i++)
+	off = SM_HEADER_SIZE + (v020 ? SM_NSECTIONS_V020 : SM_NSECTIONS) * SM_TOC_ENTRY_SIZE;
+	for (int i = 0, k = 0; i < SM_NSECTIONS; i++)
 	{
-		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET);
-		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH);
+		if (v020 && (i == SM_SEC_KEPT || i == SM_SEC_SOURCE_FUNCTIONS))
+		{
+			m->sec_off[i] = off;	/* not in that layout: empty */
+			m->sec_len[i] = 0;
+			continue;
+		}
+		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + k * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET);
+		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + k * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH);
+		k++;
 		if (m->sec_off[i] != off || m->sec_len[i] > m->total - off)
 			return sm_fail(err, SM_E_BINARY, "section %d is out of place", i);
 		off += m->sec_len[i];
 	}
 	if (off != m->total)
 		return sm_fail(err, SM_E_BINARY, "sections do not fill the value");
+	m->upgrade_bytes = v020 ? (SM_NSECTIONS - SM_NSECTIONS_V020) * SM_TOC_ENTRY_SIZE : 0;
 
 	/* everything a lookup needs in one read */
 	hot = get(m, 0, m->sec_off[SM_SEC_LAST_HOT] + m->sec_len[SM_SEC_LAST_HOT], true, err);
@@ -1039,7 +1052,7 @@ sm_info(SmMap *m, SmInfo *info, SmError *err)
 	info->generated_lines = m->nlines;
 	info->sources = m->nsources;
 	info->names = m->nnames;
-	info->stored_bytes = m->total;
+	info->stored_bytes = m->total + m->upgrade_bytes;	/* in today's layout */
 	return true;
 }
 

@@ -409,8 +409,14 @@ sm_frame_function(SmMap *m, uint32_t line, uint32_t col, SmStr *name, bool *anon
 				  SmError *err)
 {
 	SmMapping	s;
-	int			r = sm_lookup(m, line, col, SM_BIAS_GLB, &s, err);
+	const uint8_t *tables;
+	uint32_t	len;
+	int			r;
 
+	/* most maps have no x_facebook_sources: no second lookup for them */
+	if (!sm_source_function_tables(m, &tables, &len, err))
+		return -1;
+	r = len == 0 ? 0 : sm_lookup(m, line, col, SM_BIAS_GLB, &s, err);
 	if (r < 0)
 		return -1;
 	if (r == 1 && s.source != SM_NONE)

@@ -9,7 +9,8 @@
  * segment; doc/FORMAT.md describes it.  Release 0.2.0 (commit 6c12612)
  * stored format version 1 with eleven sections: today's layout without the
  * KEPT and SOURCE_FUNCTIONS sections of version 2, which are empty for
- * every map it could store.  Development snapshots between the two also
+ * every map it could store (sm_open reads it in place; what compares or
+ * sends stored bytes converts it).  Development snapshots between the two also
  * wrote ten sections, with other block layouts; they were never released
  * and are refused, never misread: sm_legacy_convert checks every byte
  * against the 0.1.0 layout and how the 0.1.0 writer laid out its blocks.
