@@ -24,7 +24,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 PG_CPPFLAGS = $(CORE_CPPFLAGS) -Isrc/pg
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers
-SHLIB_LINK += -lz
+SHLIB_LINK += $(CORE_LIBS)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -11,7 +11,7 @@
 #   bash .ci/deps.sh [--pg VERSION] NEED...
 #
 # NEEDs:
-#   build     C compiler, make, pg_config, pgxs.mk, postgres.h, zlib.h
+#   build     C compiler, make, pg_config, pgxs.mk, postgres.h, zlib.h, libdeflate.h
 #   server    the PostgreSQL server, psql and pg_virtualenv
 #   valgrind  valgrind
 #   python3   python3
@@ -80,13 +80,15 @@ has_compiler() { command -v cc >/dev/null && command -v make >/dev/null && echo 
 has_pgconfig() { [ -x "$pg_config" ] && [ -f "$("$pg_config" --pgxs 2>/dev/null)" ]; }
 has_pgheaders() { has_pgconfig && [ -f "$("$pg_config" --includedir-server)/postgres.h" ]; }
 has_zlib() { cc_has_header zlib.h && echo 'int main(void){return 0;}' | cc -x c -o /dev/null - -lz 2>/dev/null; }
-has_build() { has_compiler && has_pgconfig && has_pgheaders && has_zlib; }
+has_libdeflate() { cc_has_header libdeflate.h && echo 'int main(void){return 0;}' | cc -x c -o /dev/null - -ldeflate 2>/dev/null; }
+has_build() { has_compiler && has_pgconfig && has_pgheaders && has_zlib && has_libdeflate; }
 pkgs_build() {
 	local p=()
 	has_compiler || p+=(gcc make libc6-dev)
 	has_pgconfig || p+=("postgresql-client-$pgv")
 	has_pgheaders || p+=("postgresql-server-dev-$pgv")
 	has_zlib || p+=(zlib1g-dev)
+	has_libdeflate || p+=(libdeflate-dev)
 	echo "${p[@]}"
 }
 has_server() { [ -x "$pgbin/postgres" ] && [ -x "$pgbin/initdb" ] && command -v psql >/dev/null && command -v pg_virtualenv >/dev/null; }

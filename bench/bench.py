@@ -8,7 +8,9 @@ PGPORT / PGUSER) and then calls:
     python3 bench/bench.py --work DIR --corpus DIR --core DIR --lib DIR
         --node-modules DIR [--quick] [--only SECTION,...] [--out FILE]
 
-Sections: setup core ingest literal lookup batch storage memory blocks interrupts.
+Sections: setup targets core ingest literal lookup batch storage memory blocks
+interrupts.  `targets` (targets.py) measures every target of issue 11 against
+the floor function of bench/floor; bench/run --targets runs it alone.
 Everything runs side by side in one run: repetitions are interleaved (every
 round visits every variant in a shuffled order) and medians are reported.
 Writes bench/results/<date>-<host>.md and copies it to bench/RESULTS.md.
@@ -57,9 +59,11 @@ def sh(cmd, **kw):
 
 # ---------------------------------------------------------------- corpus ---
 
-def corpus_list():
+def corpus_list(path=None):
+    """The maps of a TSV with path, bytes and segments columns: bench/corpus.tsv
+    (the pinned npm list) or the corpus's own MANIFEST.tsv."""
     rows, head = [], None
-    with open(os.path.join(HERE, 'corpus.tsv')) as f:
+    with open(path or os.path.join(HERE, 'corpus.tsv')) as f:
         for line in f:
             if line.startswith('#') or not line.strip():
                 continue
@@ -172,7 +176,7 @@ class Bench:
     def __init__(self, a):
         self.a = a
         self.quick = a.quick
-        self.maps = corpus_list()
+        self.maps = corpus_list(a.corpus_list)
         if self.quick:
             keep = ('pdf.worker.mjs.map', 'jquery.min.map', 'toastr.js.map')
             self.maps = [m for m in self.maps if m['path'].endswith(keep)]
@@ -198,6 +202,9 @@ class Bench:
             memory_reps=1 if q else 3,
             block_rounds=3,
             block_secs=2,
+            t11_frames_per_map=a.frames_per_map or (2_000 if q else 20_000),
+            t11_rounds=2 if q else 3,
+            t11_ingest_reps=1 if q else 3,
         )
 
     # ---- setup ----
@@ -214,6 +221,11 @@ class Bench:
                      f"RETURNING 1) SELECT count(*) FROM u")
         if int(n) == 0:
             raise PgError('no function of the extension found to repoint')
+        floor = self.lib('floor')
+        if os.path.exists(floor):
+            # bench/floor: the floor of the per-frame and single lookups (targets.py)
+            psql(db, f"CREATE FUNCTION sourcemap_bench_floor(sourcemap, int, int) RETURNS sourcemap_position "
+                     f"AS '{floor}', 'sourcemap_bench_floor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100")
         s = Session(db)
         s.run("""
             CREATE TABLE raw (id int PRIMARY KEY, path text, bytes int, doc text);
@@ -569,6 +581,43 @@ class Bench:
         self.r['storage'] = res
 
     # ---- peak backend memory during ingest ----
+    def ingest_peak(self, t, how, m):
+        """Peak memory over a fresh backend's baseline while it stores map m as
+        type t, staged (INSERT ... SELECT from raw) or as a psql literal."""
+        s = Session(self.db)
+        # load the library and the catalog entries first, so the baseline has them
+        s.run("SELECT sourcemap_info('{\"version\":3,\"sources\":[],\"mappings\":\"\"}'); "
+              f"SELECT count(*) FROM t_{t};")
+        if how == 'literal':
+            s.run(f"\\set json `cat '{m['file']}'`")
+            sql = f"INSERT INTO t_{t} VALUES ({m['id']}, :'json');"
+        else:
+            sql = f'INSERT INTO t_{t} SELECT id, doc::{t} FROM raw WHERE id = {m["id"]};'
+        base = proc_status(s.pid)
+        peak = dict(RssAnon=base.get('RssAnon', 0), RssShmem=base.get('RssShmem', 0))
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                try:
+                    st = proc_status(s.pid)
+                except (OSError, ValueError):
+                    break
+                for k in peak:
+                    peak[k] = max(peak[k], st.get(k, 0))
+                time.sleep(0.001)
+        th = threading.Thread(target=sample)
+        th.start()
+        s.run(sql)
+        stop.set()
+        th.join()
+        after = proc_status(s.pid)
+        s.run(f'TRUNCATE t_{t};')
+        s.close()
+        return dict(hwm_kb=after['VmHWM'] - base['VmHWM'],
+                    anon_kb=peak['RssAnon'] - base.get('RssAnon', 0),
+                    shmem_kb=peak['RssShmem'] - base.get('RssShmem', 0))
+
     def memory(self):
         m = self.largest
         res = {}
@@ -577,40 +626,7 @@ class Bench:
         for rep in range(reps):
             log(f'memory: rep {rep + 1}/{reps}')
             for t, how in shuffled(cases):
-                s = Session(self.db)
-                # load the library and the catalog entries first, so the baseline has them
-                s.run("SELECT sourcemap_info('{\"version\":3,\"sources\":[],\"mappings\":\"\"}'); "
-                      f"SELECT count(*) FROM t_{t};")
-                if how == 'literal':
-                    s.run(f"\\set json `cat '{m['file']}'`")
-                    sql = f"INSERT INTO t_{t} VALUES ({m['id']}, :'json');"
-                else:
-                    sql = f'INSERT INTO t_{t} SELECT id, doc::{t} FROM raw WHERE id = {m["id"]};'
-                base = proc_status(s.pid)
-                peak = dict(RssAnon=base.get('RssAnon', 0), RssShmem=base.get('RssShmem', 0))
-                stop = threading.Event()
-
-                def sample():
-                    while not stop.is_set():
-                        try:
-                            st = proc_status(s.pid)
-                        except (OSError, ValueError):
-                            break
-                        for k in peak:
-                            peak[k] = max(peak[k], st.get(k, 0))
-                        time.sleep(0.001)
-                th = threading.Thread(target=sample)
-                th.start()
-                s.run(sql)
-                stop.set()
-                th.join()
-                after = proc_status(s.pid)
-                s.run(f'TRUNCATE t_{t};')
-                s.close()
-                res.setdefault((t, how), []).append(dict(
-                    hwm_kb=after['VmHWM'] - base['VmHWM'],
-                    anon_kb=peak['RssAnon'] - base.get('RssAnon', 0),
-                    shmem_kb=peak['RssShmem'] - base.get('RssShmem', 0)))
+                res.setdefault((t, how), []).append(self.ingest_peak(t, how, m))
         self.r['memory'] = dict(map=m['id'], res={k: {f: median([d[f] for d in v]) for f in v[0]}
                                                   for k, v in res.items()})
 
@@ -648,6 +664,11 @@ class Bench:
             psql('postgres', f'DROP DATABASE IF EXISTS bs{n}')
         self.r['blocks'] = dict(sizes=sizes, maps=ids, size=size, lat=self.summarize_latency(lat))
 
+    # ---- every target of issue 11 (targets.py) ----
+    def targets(self):
+        import targets
+        self.r['targets'] = targets.measure(self, Session, log, median, shuffled, exec_time)
+
     # ---------------------------------------------------------- report ---
     def machine(self):
         cpu = ''
@@ -667,8 +688,15 @@ class Bench:
         except (subprocess.CalledProcessError, FileNotFoundError):
             commit = '?'
         return dict(host=socket.gethostname(), nproc=os.cpu_count(), cpu=cpu, ram_gb=memtotal / 1024 / 1024,
-                    kernel=platform.release(), node=sh(['node', '--version']).strip(), commit=commit,
+                    kernel=platform.release(), node=node_version(), commit=commit,
                     load=os.getloadavg())
+
+
+def node_version():
+    try:
+        return sh(['node', '--version']).strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return '–'
 
 
 def jsonable(x):
@@ -710,6 +738,10 @@ def main():
                     help='SM_CONTENT_ZLEVEL compiled into the default build')
     ap.add_argument('--started', type=float, default=time.time())
     ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--corpus-list', default=None,
+                    help='TSV of the maps (path, bytes, segments); default bench/corpus.tsv')
+    ap.add_argument('--frames-per-map', type=int, default=None,
+                    help='targets: random segments per map in the frames table (default 20000, quick 2000)')
     ap.add_argument('--only', default='', help='comma-separated sections to run (setup always runs)')
     ap.add_argument('--out', default=None, help='report file (default bench/results/<date>-<host>.md)')
     ap.add_argument('--no-results-copy', action='store_true', help='do not copy the report to bench/RESULTS.md')
@@ -728,7 +760,7 @@ def main():
         print(report.render(b, m0, m1, b.r.get('finished')), end='')
         return
     machine_start = b.machine()
-    sections = ['core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts']
+    sections = ['targets', 'core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts']
     only = [x for x in a.only.split(',') if x]
     b.setup()
     for sec in sections:

@@ -15,7 +15,8 @@
  * comments):
  *   variant map json_bytes stored_bytes first_ms build_ms build_cpu_ms mb_s
  *   mb_s_cpu peak_alloc_bytes segments blocks_bytes content_bytes
- *   strings_bytes cold_us cold_slices cold_bytes warm_ns
+ *   strings_bytes cold_us cold_slices cold_bytes warm_ns scan_mb_s_cpu
+ *   copy_mb_s_cpu build_per_scan
  * first_ms      wall time of the first sm_build() in the process: its memory
  *               is fresh, so page faults are paid (see --fault-probe)
  * build_ms      median wall time of the next --build-reps runs, which reuse
@@ -35,6 +36,13 @@
  *               cold lookup (what PostgreSQL reads from TOAST per cold lookup)
  * warm_ns       CPU time of one sm_lookup() + strings on a map opened once
  *               with a 32 MB block cache (as the backend cache gives it)
+ * scan_mb_s_cpu baselines measured in the same runs as build_cpu_ms (each
+ * copy_mb_s_cpu timed run does the three in turn, medians): a minimal JSON
+ *               tokenizer over the same bytes (strings with escapes,
+ *               structural characters; what any parser must at least do)
+ *               and a memcpy of them; build_per_scan = build CPU time /
+ *               scan CPU time, a speed that means something on a loaded
+ *               machine (bench/README.md)
  *
  * --fault-probe prints, before the maps, what touching fresh memory costs
  * here: "# fault_probe first_touch_us_per_page=... reuse_us_per_page=...".
@@ -240,6 +248,34 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The baseline parse: one pass over the JSON, in and out of strings (with
+ * backslash escapes), counting structural characters.  Returns the count,
+ * so the work cannot be optimised away.
+ */
+static uint64_t
+scan_json(const char *s, size_t n)
+{
+	uint64_t	tokens = 0;
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		char		c = s[i++];
+
+		if (c == '"')
+		{
+			while (i < n && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			i++;
+			tokens++;
+		}
+		else
+			tokens += c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':';
+	}
+	return tokens;
+}
+
 static void
 die(const char *what, const char *map, const SmError *err)
 {
@@ -316,7 +352,8 @@ main(int argc, char **argv)
 		   BENCH_VARIANT, SM_BLOCK_SEGMENTS, SM_BLOCK_ZLEVEL, CONTENT_ZLEVEL_SHOWN,
 		   SM_STRTAB_CHUNK_BYTES);
 	printf("variant\tmap\tjson_bytes\tstored_bytes\tfirst_ms\tbuild_ms\tbuild_cpu_ms\tmb_s\tmb_s_cpu\tpeak_alloc_bytes"
-		   "\tsegments\tblocks_bytes\tcontent_bytes\tstrings_bytes\tcold_us\tcold_slices\tcold_bytes\twarm_ns\n");
+		   "\tsegments\tblocks_bytes\tcontent_bytes\tstrings_bytes\tcold_us\tcold_slices\tcold_bytes\twarm_ns"
+		   "\tscan_mb_s_cpu\tcopy_mb_s_cpu\tbuild_per_scan\n");
 	fflush(stdout);
 
 	for (; i < argc; i++)
@@ -326,6 +363,9 @@ main(int argc, char **argv)
 		char	   *json = read_file(path, &len);
 		double	   *t = malloc(sizeof(double) * build_reps);
 		double	   *tc = malloc(sizeof(double) * build_reps);
+		double	   *ts = malloc(sizeof(double) * build_reps);
+		double	   *tcp = malloc(sizeof(double) * build_reps);
+		char	   *copy = malloc(len ? len : 1);
 		double		first = 0;
 		uint8_t    *out = NULL;
 		size_t		out_len = 0;
@@ -350,6 +390,17 @@ main(int argc, char **argv)
 			double		t0,
 						c0;
 
+			if (r >= 0)
+			{
+				/* the baselines, next to each timed build */
+				c0 = cpu_ms();
+				sink += scan_json(json, len);
+				ts[r] = cpu_ms() - c0;
+				c0 = cpu_ms();
+				memcpy(copy, json, len);
+				sink += (unsigned char) copy[len / 2];
+				tcp[r] = cpu_ms() - c0;
+			}
 			cur_bytes = peak_bytes = 0;
 			t0 = now_ms();
 			c0 = cpu_ms();
@@ -367,6 +418,8 @@ main(int argc, char **argv)
 		}
 		qsort(t, build_reps, sizeof(double), cmp_double);
 		qsort(tc, build_reps, sizeof(double), cmp_double);
+		qsort(ts, build_reps, sizeof(double), cmp_double);
+		qsort(tcp, build_reps, sizeof(double), cmp_double);
 		v = out;
 
 		/* every segment position, for random lookups */
@@ -451,9 +504,12 @@ main(int argc, char **argv)
 				base = c + strlen("corpus/");
 			/* medians (the mean of the middle two for an even count) */
 			double		bw = (t[(build_reps - 1) / 2] + t[build_reps / 2]) / 2,
-						bc = (tc[(build_reps - 1) / 2] + tc[build_reps / 2]) / 2;
+						bc = (tc[(build_reps - 1) / 2] + tc[build_reps / 2]) / 2,
+						sc = (ts[(build_reps - 1) / 2] + ts[build_reps / 2]) / 2,
+						cc = (tcp[(build_reps - 1) / 2] + tcp[build_reps / 2]) / 2;
 
-			printf("%s\t%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%zu\t%llu\t%u\t%u\t%u\t%.2f\t%.2f\t%.0f\t%.1f\n",
+			printf("%s\t%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%zu\t%llu\t%u\t%u\t%u\t%.2f\t%.2f\t%.0f\t%.1f"
+				   "\t%.1f\t%.1f\t%.3f\n",
 				   BENCH_VARIANT, base, len, out_len, first, bw, bc,
 				   len / 1e6 / (bw / 1e3), len / 1e6 / (bc / 1e3),
 				   peak_bytes, (unsigned long long) info.segments,
@@ -464,7 +520,7 @@ main(int argc, char **argv)
 				   cold_us,
 				   ncold ? (double) f.calls / ncold : 0.0,
 				   ncold ? (double) f.bytes / ncold : 0.0,
-				   warm_ns);
+				   warm_ns, len / 1e6 / (sc / 1e3), len / 1e6 / (cc / 1e3), bc / sc);
 			fflush(stdout);
 		}
 		c_free(NULL, out);
@@ -472,6 +528,9 @@ main(int argc, char **argv)
 		free(pc);
 		free(t);
 		free(tc);
+		free(ts);
+		free(tcp);
+		free(copy);
 		free(json);
 	}
 	if (sink == 42)

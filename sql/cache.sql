@@ -85,5 +85,23 @@ SET sourcemap.cache_size = '1MB';
 SHOW sourcemap.cache_size;
 RESET sourcemap.cache_size;
 
+-- a call site keeps the map it opened last and finds it again without a
+-- hash lookup (sm_pg_open_memo): the same map row after row, then another
+-- map, with the default cache (the kept map is reused) and with one so small
+-- that every map is evicted as soon as it is closed (the kept map is gone
+-- and must not be used); every answer against the in-memory copy
+SELECT hits AS h3 FROM sourcemap_cache_stats() \gset
+SELECT count(*) AS frames, count(*) FILTER (WHERE r IS NOT DISTINCT FROM u) AS agree
+FROM (SELECT id, m, k % 3 AS c FROM maps, generate_series(1, 9) k WHERE id NOT IN (5, 6) ORDER BY id, k) x,
+	LATERAL (SELECT sourcemap_lookup(x.m, 0, x.c) AS r, sourcemap_lookup(x.m::text::sourcemap, 0, x.c) AS u) y;
+SELECT hits - :h3 >= 80 AS reused FROM sourcemap_cache_stats();
+SET sourcemap.cache_size = '1kB';
+SELECT evictions AS e3 FROM sourcemap_cache_stats() \gset
+SELECT count(*) AS frames, count(*) FILTER (WHERE r IS NOT DISTINCT FROM u) AS agree
+FROM (SELECT id, m, k % 3 AS c FROM maps, generate_series(1, 9) k WHERE id NOT IN (5, 6) ORDER BY id, k) x,
+	LATERAL (SELECT sourcemap_lookup(x.m, 0, x.c) AS r, sourcemap_lookup(x.m::text::sourcemap, 0, x.c) AS u) y;
+SELECT evictions - :e3 >= 90 AS evicted_each_time FROM sourcemap_cache_stats();
+RESET sourcemap.cache_size;
+
 DROP TABLE maps;
 DROP FUNCTION test_map(int);

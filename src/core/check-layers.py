@@ -15,7 +15,7 @@ Checks, each failure printed as "file: what", exit status 1 if any:
      other core files are read with nm; every call goes to the same layer or
      one below, and the file-level call graph has no cycle;
   5. every prefix of the layer stack links on its own (cc -shared with
-     --no-undefined, zlib and libc only): base; base and json; ... so the
+     --no-undefined, core.mk's CORE_LIBS and libc only): base; base and json; ... so the
      reader (format/) can be used and tested without the JSON parser or the
      JavaScript scanner.
   6. the glue (src/pg) has no call cycle between its files either (compiled
@@ -37,6 +37,7 @@ problems = []
 mk = open(os.path.join(core, "core.mk")).read()
 layers = re.search(r"^CORE_LAYERS\s*:?=\s*(.+)$", mk, re.M).group(1).split()
 rank = {name: i for i, name in enumerate(layers)}
+libs = re.search(r"^CORE_LIBS\s*:?=\s*(.+)$", mk, re.M).group(1).split()
 
 # 1. every source file in a layer folder
 files = []
@@ -131,7 +132,7 @@ if cc and nm:
         for layer in layers:
             stack += [o for rel, o in objs.items() if layer_of[rel] == layer]
             r = subprocess.run([cc, "-shared", "-Wl,--no-undefined", "-o", os.path.join(tmp, "prefix.so")]
-                               + stack + ["-lz"], capture_output=True, text=True)
+                               + stack + libs, capture_output=True, text=True)
             if r.returncode != 0:
                 problems.append(f"layers {' + '.join(layers[:layers.index(layer) + 1])} do not link "
                                 f"on their own:\n{r.stderr.strip()}")

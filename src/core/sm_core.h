@@ -7,7 +7,8 @@
  * its reader, reading values stored by older releases, building and checking and writing out a whole map, the
  * original function names at a position, compressed input, and the
  * symbolication tools (stack traces, source context, source map
- * references, reverse lookups).  Everything else is internal to the core.
+ * references, reverse lookups, URLs, composing chains of maps).  Everything else is
+ * internal to the core.
  */
 #ifndef SM_CORE_H
 #define SM_CORE_H
@@ -19,9 +20,11 @@
 #include "functions/sm_source_functions.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
+#include "symbolicate/sm_compose.h"
 #include "symbolicate/sm_context.h"
 #include "symbolicate/sm_refs.h"
 #include "symbolicate/sm_reverse.h"
 #include "symbolicate/sm_stack.h"
+#include "symbolicate/sm_url.h"
 
 #endif							/* SM_CORE_H */

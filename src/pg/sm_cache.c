@@ -2,6 +2,13 @@
  * sm_cache.c -- open stored maps for SQL functions: slice reads of TOASTed
  * values, a per-backend LRU cache of opened maps, and the text Datums made
  * from a map's strings.  See sm_cache.h.
+ *
+ * Memory: each cached map has a context of its own (the opened map, its
+ * string chunks and the text Datums made from them, built once); the
+ * mapping blocks of all cached maps are kept packed in one pool (the core's
+ * SmPool, least recently used block first out) in a context of its own.
+ * The two together stay within sourcemap.cache_size: blocks give way first,
+ * then whole maps, least recently used first.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -29,6 +36,7 @@ typedef struct SliceReader
 	struct varlena *pointer;	/* the TOAST pointer of the current call */
 	MemoryContext cxt;
 	struct varlena *transient;	/* the last slice read without keep */
+	const uint8 *head;			/* a kept slice from byte 0 (the header), or NULL */
 } SliceReader;
 
 typedef struct SmCacheEntry
@@ -46,8 +54,18 @@ typedef struct SmCacheEntry
 static HTAB *cache;
 static MemoryContext cache_cxt;
 static dlist_head lru = DLIST_STATIC_INIT(lru);
-static Size cache_bytes;
+static Size cache_bytes;		/* the maps' contexts; blocks are in pool */
 static SmCacheStats stats;
+static uint64 removals;			/* entries removed so far: a memo older than this is stale */
+
+/*
+ * The packed blocks of every cached map.  Their context keeps small block
+ * sizes so that a block (a few KB) is allocated on its own at its real size,
+ * not rounded up to a power of two.
+ */
+static SmPool pool;
+static SmEnv pool_env;
+static MemoryContext pool_cxt;
 
 void
 sm_cache_init(void)
@@ -99,6 +117,8 @@ fetch_slice(void *ctx, uint32_t off, uint32_t len, bool keep, SmError *err)
 		sm_fail(err, SM_E_BINARY, "stored value is shorter than its header says");
 		return NULL;
 	}
+	if (keep && off == 0 && len >= SM_HEADER_SIZE)
+		r->head = (const uint8 *) VARDATA_ANY(s);
 	return (const uint8_t *) VARDATA_ANY(s);
 }
 
@@ -118,10 +138,12 @@ pm_init(SmPgMap *pm, SmMap *map, MemoryContext cxt)
 static void
 evict(SmCacheEntry *e)
 {
+	sm_set_block_pool(e->pm.map, NULL);
 	MemoryContextDelete(e->pm.cxt);
 	dlist_delete(&e->lru);
 	cache_bytes -= e->bytes;
 	stats.evictions++;
+	removals++;
 	hash_search(cache, &e->key, HASH_REMOVE, NULL);
 }
 
@@ -134,38 +156,34 @@ recount(SmCacheEntry *e)
 	cache_bytes += e->bytes;
 }
 
+/* Let the blocks have what the maps leave of the limit. */
+static void
+budget_blocks(void)
+{
+	if (pool_cxt != NULL)
+		sm_pool_set_budget(&pool, cache_limit() > cache_bytes ? cache_limit() - cache_bytes : 0);
+}
+
 /*
- * Get back within the limit, least recently used entries (not in use)
- * first: drop their decoded blocks, then, if that is not enough, the
- * entries.  An opened map without its blocks is small and cheap to keep
- * (its blocks decode again as needed), and costly to reopen.
+ * Get back within the limit: least recently used blocks first (a map
+ * without its blocks is small, and reads them again as needed), then, if
+ * the maps alone are over it, least recently used maps not in use.
  */
 static void
 enforce_limit(void)
 {
-	for (int pass = 0; pass < 2 && cache_bytes > cache_limit(); pass++)
+	dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+
+	budget_blocks();
+	while (node != NULL && cache_bytes > cache_limit())
 	{
-		dlist_node *node = dlist_is_empty(&lru) ? NULL : dlist_tail_node(&lru);
+		SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
 
-		while (node != NULL && cache_bytes > cache_limit())
-		{
-			SmCacheEntry *e = dlist_container(SmCacheEntry, lru, node);
-
-			node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
-			if (e->in_use)
-				continue;
-			if (pass == 0)
-			{
-				if (sm_block_cache_bytes(e->pm.map) == 0)
-					continue;
-				sm_set_block_cache(e->pm.map, 0);
-				sm_set_block_cache(e->pm.map, cache_limit() / 2);
-				recount(e);
-			}
-			else
-				evict(e);
-		}
+		node = dlist_has_prev(&lru, node) ? dlist_prev_node(&lru, node) : NULL;
+		if (!e->in_use)
+			evict(e);
 	}
+	budget_blocks();
 }
 
 /*
@@ -244,6 +262,7 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	r->pointer = pointer;
 	r->cxt = cxt;
 	r->transient = NULL;
+	r->head = NULL;
 	*env = sm_pg_env;
 	env->ctx = cxt;
 	m = sm_open(env, total, fetch_slice, r, &err);
@@ -253,15 +272,27 @@ open_slices(struct varlena *pointer, MemoryContext cxt, uint32 total, SliceReade
 	return m;
 }
 
+/* Note in memo (if any) the entry just opened. */
+static void
+remember(SmPgOpenMemo *memo, SmCacheEntry *e)
+{
+	if (memo == NULL)
+		return;
+	memo->toastrelid = e->key.toastrelid;
+	memo->valueid = e->key.valueid;
+	memo->entry = e;
+	memo->removals = removals;
+}
+
 static SmPgMap *
-open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
+open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total, SmPgOpenMemo *memo)
 {
 	SmCacheEntry *e;
 	MemoryContext cxt;
 	SmMap	   *m;
 	SliceReader *reader;
 	const uint8 *h;
-	SmError		err = {0};
+	SmError		err;
 
 	if (cache == NULL)
 	{
@@ -269,13 +300,21 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 
 		cache_cxt = AllocSetContextCreate(TopMemoryContext, "sourcemap cache",
 										  ALLOCSET_SMALL_SIZES);
+		pool_cxt = AllocSetContextCreate(cache_cxt, "sourcemap blocks", ALLOCSET_SMALL_SIZES);
+		pool_env = sm_pg_env;
+		pool_env.ctx = pool_cxt;
+		sm_pool_init(&pool, &pool_env, 0);
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(SmCacheKey);
 		ctl.entrysize = sizeof(SmCacheEntry);
 		ctl.hcxt = cache_cxt;
 		cache = hash_create("sourcemap cache", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	e = hash_search(cache, key, HASH_FIND, NULL);
+	if (memo != NULL && memo->entry != NULL && memo->removals == removals &&
+		memo->toastrelid == key->toastrelid && memo->valueid == key->valueid)
+		e = memo->entry;
+	else
+		e = hash_search(cache, key, HASH_FIND, NULL);
 	/* an entry left in use was abandoned by an error: its state is suspect */
 	if (e != NULL && (e->in_use || !header_matches(e, pointer)))
 	{
@@ -288,6 +327,8 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 		e->reader->pointer = pointer;
 		e->in_use = true;
 		dlist_move_head(&lru, &e->lru);
+		budget_blocks();
+		remember(memo, e);
 		return &e->pm;
 	}
 
@@ -298,10 +339,11 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	stats.misses++;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "sourcemap map", ALLOCSET_DEFAULT_SIZES);
 	m = open_slices(pointer, cxt, total, &reader);
-	h = fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
+	/* the open kept the header in its first slice; a converted value did not */
+	sm_pg_error_init(&err);
+	h = reader->head ? reader->head : fetch_slice(reader, 0, SM_HEADER_SIZE, false, &err);
 	if (h == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
-	sm_set_block_cache(m, cache_limit() / 2);
 	MemoryContextSetParent(cxt, cache_cxt);
 
 	e = hash_search(cache, key, HASH_ENTER, NULL);
@@ -313,16 +355,25 @@ open_cached(struct varlena *pointer, const SmCacheKey *key, uint32 total)
 	dlist_push_head(&lru, &e->lru);
 	pm_init(&e->pm, m, cxt);
 	e->pm.entry = e;
+	sm_set_block_pool(m, &pool);
+	budget_blocks();
+	remember(memo, e);
 	return &e->pm;
 }
 
 SmPgMap *
 sm_pg_open(Datum d)
 {
+	return sm_pg_open_memo(d, NULL);
+}
+
+SmPgMap *
+sm_pg_open_memo(Datum d, SmPgOpenMemo *memo)
+{
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
-	SmPgMap    *pm = palloc(sizeof(SmPgMap));
+	SmPgMap    *pm;
 	struct varlena *v;
-	SmError		err = {0};
+	SmError		err;
 	SmMap	   *m;
 
 	if (VARATT_IS_EXTERNAL_ONDISK(raw))
@@ -334,19 +385,19 @@ sm_pg_open(Datum d)
 		{
 			uint32		total = (uint32) VARATT_EXTERNAL_GET_EXTSIZE(ve);
 
-			if (cache_size_kb == 0 && cache_bytes > 0)
+			if (cache_size_kb == 0 && (cache_bytes > 0 || pool.bytes > 0))
 				enforce_limit();	/* the cache was just turned off */
 			if (cache_size_kb > 0)
 			{
 				SmCacheKey	key = {ve.va_toastrelid, ve.va_valueid};
 
-				pfree(pm);
-				return open_cached(raw, &key, total);
+				return open_cached(raw, &key, total, memo);
 			}
 			else
 			{
 				SliceReader *unused;
 
+				pm = palloc(sizeof(SmPgMap));
 				pm_init(pm, open_slices(raw, CurrentMemoryContext, total, &unused),
 						CurrentMemoryContext);
 				return pm;
@@ -355,9 +406,11 @@ sm_pg_open(Datum d)
 	}
 	/* in memory, inline or compressed: the whole value */
 	v = sm_pg_current_layout(PG_DETOAST_DATUM(d), "corrupt sourcemap value");
+	sm_pg_error_init(&err);
 	m = sm_open_buffer(&sm_pg_env, (const uint8_t *) VARDATA(v), VARSIZE(v) - VARHDRSZ, &err);
 	if (m == NULL)
 		sm_pg_report(&err, "corrupt sourcemap value");
+	pm = palloc(sizeof(SmPgMap));
 	pm_init(pm, m, CurrentMemoryContext);
 	return pm;
 }
@@ -495,8 +548,9 @@ void
 sm_cache_stats(SmCacheStats *st)
 {
 	*st = stats;
+	st->evictions += (int64) pool.evictions;
 	st->entries = cache ? hash_get_num_entries(cache) : 0;
-	st->bytes = (int64) cache_bytes;
+	st->bytes = (int64) cache_bytes + (pool_cxt ? (int64) pool.bytes : 0);
 }
 
 PG_FUNCTION_INFO_V1(sourcemap_cache_stats);

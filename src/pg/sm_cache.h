@@ -34,6 +34,23 @@ typedef struct SmPgMap
 
 /* Open the map in a sourcemap Datum (ERROR if damaged); pair with sm_pg_close. */
 extern SmPgMap *sm_pg_open(Datum d);
+
+/*
+ * What one call site keeps between calls (in fn_extra, zeroed at first):
+ * the cache entry it opened last.  sm_pg_open_memo is sm_pg_open that finds
+ * that entry again without a hash lookup when the next value is the same
+ * stored map and no entry has left the cache since; a per-frame lookup
+ * called on the same map row after row skips most of the open.
+ */
+typedef struct SmPgOpenMemo
+{
+	Oid			toastrelid;
+	Oid			valueid;
+	struct SmCacheEntry *entry; /* NULL: empty */
+	uint64		removals;		/* the cache's count of removed entries then */
+} SmPgOpenMemo;
+
+extern SmPgMap *sm_pg_open_memo(Datum d, SmPgOpenMemo *memo);
 extern void sm_pg_close(SmPgMap *pm);
 
 /* Resolved source idx / name idx as text Datums (valid until sm_pg_close). */

@@ -166,3 +166,26 @@ sm_pg_nonneg(int32 v, const char *what)
 				errmsg("%s must not be negative, got %d", what, v));
 	return (uint32) v;
 }
+
+Datum
+sm_pg_resolve_source(text *map_url, Datum source)
+{
+	text	   *src = DatumGetTextPP(source);
+	size_t		base_len,
+				src_len,
+				out_len;
+	const char *base = sm_pg_to_utf8(VARDATA_ANY(map_url), VARSIZE_ANY_EXHDR(map_url), &base_len);
+	const char *s = sm_pg_to_utf8(VARDATA_ANY(src), VARSIZE_ANY_EXHDR(src), &src_len);
+	char	   *out;
+	SmError		err = {0};
+	int			r = sm_url_resolve(base, base_len, s, src_len, &sm_pg_env, &out, &out_len, &err);
+	Datum		res;
+
+	if (r < 0)
+		sm_pg_report(&err, "could not resolve a source against the map's URL");
+	if (r == 0)
+		return source;
+	res = PointerGetDatum(sm_pg_text(out, out_len));
+	pfree(out);
+	return res;
+}

@@ -22,6 +22,18 @@
  */
 extern const SmEnv sm_pg_env;
 
+/*
+ * An empty SmError without clearing its message buffer: `= {0}` clears all
+ * SM_ERROR_MSG_MAX bytes, which on a per-call path (a cached lookup) costs
+ * more than the glue's other work for the call.  sm_fail fills the message.
+ */
+static inline void
+sm_pg_error_init(SmError *err)
+{
+	err->code = SM_OK;
+	err->msg[0] = '\0';
+}
+
 /* SQLSTATE for a core error class. */
 extern int	sm_pg_sqlstate(SmErrCode code);
 
@@ -47,6 +59,12 @@ extern text *sm_pg_text(const char *utf8, size_t len);
  * when no conversion is needed.  *out_len receives the converted length.
  */
 extern const char *sm_pg_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/*
+ * A source (a text Datum) resolved against the map's URL as ECMA-426 does
+ * (sm_url.h); the source unchanged when the URL parser fails on it.
+ */
+extern Datum sm_pg_resolve_source(text *map_url, Datum source);
 
 /* ERROR 22023 unless v >= 0; what names the argument. */
 extern uint32 sm_pg_nonneg(int32 v, const char *what);

@@ -5,7 +5,8 @@
  * 1-field segment), and sourcemap_lookup(map, lines[], cols[], bias) for a
  * batch (one row per element, in order), and sourcemap_lookup_frame(map,
  * line, col, minified_name) for a stack frame: the original position plus
- * the original name of the enclosing function.
+ * the original name of the enclosing function.  The lookups with a fifth
+ * argument, the map's URL, resolve the source against it.
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -71,31 +72,53 @@ static bool
 resolve(SmPgMap *pm, uint32 line, uint32 col, SmBias bias, Datum *values, bool *nulls)
 {
 	SmMapping	mp;
-	SmError		err = {0};
-	int			r = sm_lookup(pm->map, line, col, bias, &mp, &err);
+	SmError		err;
+	int			r;
+
+	sm_pg_error_init(&err);
+	r = sm_lookup(pm->map, line, col, bias, &mp, &err);
 
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	return r == 1 && mapping_values(pm, &mp, values, nulls);
 }
 
+/*
+ * What a call site of a one-row lookup keeps in fn_extra: the blessed
+ * result descriptor, and the map it opened last (sm_pg_open_memo), since
+ * the same map often comes row after row.
+ */
+typedef struct LookupSite
+{
+	TupleDesc	desc;
+	SmPgOpenMemo memo;
+} LookupSite;
+
+static LookupSite *
+lookup_site(FunctionCallInfo fcinfo)
+{
+	LookupSite *site = fcinfo->flinfo->fn_extra;
+
+	if (site == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	desc;
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		site = palloc0(sizeof(LookupSite));
+		site->desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = site;
+	}
+	return site;
+}
+
 /* The blessed sourcemap_position descriptor, kept per call site. */
 static TupleDesc
 position_desc(FunctionCallInfo fcinfo)
 {
-	TupleDesc	desc = fcinfo->flinfo->fn_extra;
-
-	if (desc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		desc = BlessTupleDesc(CreateTupleDescCopy(desc));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = desc;
-	}
-	return desc;
+	return lookup_site(fcinfo)->desc;
 }
 
 Datum
@@ -104,8 +127,8 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
 	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
 	SmBias		bias = parse_bias(PG_GETARG_TEXT_PP(3));
-	TupleDesc	desc = position_desc(fcinfo);
-	SmPgMap    *pm = sm_pg_open(PG_GETARG_DATUM(0));
+	LookupSite *site = lookup_site(fcinfo);
+	SmPgMap    *pm = sm_pg_open_memo(PG_GETARG_DATUM(0), &site->memo);
 	Datum		values[5];
 	bool		nulls[5];
 	HeapTuple	tuple;
@@ -115,7 +138,10 @@ sourcemap_lookup(PG_FUNCTION_ARGS)
 		sm_pg_close(pm);
 		PG_RETURN_NULL();
 	}
-	tuple = heap_form_tuple(desc, values, nulls);
+	/* the overload with the map's URL resolves the source against it */
+	if (PG_NARGS() > 4 && !nulls[0])
+		values[0] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(4), values[0]);
+	tuple = heap_form_tuple(site->desc, values, nulls);
 	sm_pg_close(pm);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
@@ -153,6 +179,7 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 	SmMapping  *maps;
 	SmError		err = {0};
 	SmPgMap    *pm;
+	Datum	   *resolved = NULL;
 
 	int_array(PG_GETARG_ARRAYTYPE_P(1), "lines", &lines, &line_nulls, &nlines);
 	int_array(PG_GETARG_ARRAYTYPE_P(2), "cols", &cols, &col_nulls, &ncols);
@@ -172,6 +199,8 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 	pm = sm_pg_open(PG_GETARG_DATUM(0));
 	found = palloc(sizeof(bool) * (Size) nlines + 1);
 	maps = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SmMapping) * (Size) nlines + 1);
+	if (PG_NARGS() > 4)
+		resolved = palloc0(sizeof(Datum) * (Size) pm->info.sources + 1);
 	if (!sm_lookup_batch(pm->map, pos, pos + nlines, skip, (uint32) nlines, bias, maps, found,
 						 &err))
 		sm_pg_report(&err, "corrupt sourcemap value");
@@ -183,8 +212,16 @@ sourcemap_lookup_batch(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum(i + 1);
-		if (found[i])
-			mapping_values(pm, &maps[i], values + 1, nulls + 1);
+		if (found[i] && mapping_values(pm, &maps[i], values + 1, nulls + 1) && resolved &&
+			!nulls[1])
+		{
+			/* each source is resolved against the map's URL once per call */
+			uint32		src = maps[i].source;
+
+			if (resolved[src] == (Datum) 0)
+				resolved[src] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(4), values[1]);
+			values[1] = resolved[src];
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	sm_pg_close(pm);

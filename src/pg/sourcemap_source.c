@@ -1,6 +1,7 @@
 /*
  * sourcemap_source.c -- questions about one original source of a map:
- * sourcemap_context (the lines around a position, from sourcesContent) and
+ * sourcemap_context (the lines around a position, from sourcesContent or
+ * from a text the caller gives) and
  * sourcemap_generated_positions (where an original position ended up).
  * Both name the source as sourcemap_lookup returns it, or as written in
  * `sources`.
@@ -14,6 +15,7 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(sourcemap_context);
+PG_FUNCTION_INFO_V1(sourcemap_context_text);
 PG_FUNCTION_INFO_V1(sourcemap_generated_positions);
 
 /* One context line (trimmed as asked) as a text Datum. */
@@ -42,6 +44,37 @@ lines_array(const SmCtxLine *lines, uint32 n)
 }
 
 /*
+ * The columns pre, line, post of the context around line `line` of a UTF-8
+ * text; false when the text has no such line.
+ */
+static bool
+context_values(const char *content, size_t len, uint32 line, bool has_col, uint32 col,
+			   uint32 radius, bool trim, Datum *values)
+{
+	SmError		err = {0};
+	SmLineIndex *li;
+	SmContext	ctx;
+	int			r;
+
+	li = sm_line_index_build(content, len, SM_LINES_JS, &sm_pg_env, &err);
+	if (li == NULL)
+		sm_pg_report(&err, "could not index source content");
+	r = sm_context_get(li, content, len, line, has_col, col, radius, trim, &sm_pg_env, &ctx,
+					   &err);
+	if (r < 0)
+		sm_pg_report(&err, "could not read source context");
+	if (r > 0)
+	{
+		values[0] = lines_array(ctx.lines, ctx.npre);
+		values[1] = line_datum(&ctx.lines[ctx.npre]);
+		values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
+		sm_context_free(&sm_pg_env, &ctx);
+	}
+	sm_line_index_free(&sm_pg_env, li);
+	return r > 0;
+}
+
+/*
  * sourcemap_context(map, source, line, col DEFAULT NULL, radius DEFAULT 5,
  * trim_lines DEFAULT false) -> (pre text[], line text, post text[]).  Not strict:
  * col may be NULL; any other NULL argument gives NULL.  NULL also when the
@@ -62,11 +95,9 @@ sourcemap_context(PG_FUNCTION_ARGS)
 	uint32_t	content_len;
 	bool		isnull;
 	SmError		err = {0};
-	SmLineIndex *li;
-	SmContext	ctx;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	int			r;
+	bool		found;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(4) ||
 		PG_ARGISNULL(5))
@@ -94,22 +125,38 @@ sourcemap_context(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	}
 
-	li = sm_line_index_build(content, content_len, SM_LINES_JS, &sm_pg_env, &err);
-	if (li == NULL)
-		sm_pg_report(&err, "could not index source content");
-	r = sm_context_get(li, content, content_len, line, has_col, col, radius, trim,
-					   &sm_pg_env, &ctx, &err);
-	if (r < 0)
-		sm_pg_report(&err, "could not read source context");
-	if (r > 0)
-	{
-		values[0] = lines_array(ctx.lines, ctx.npre);
-		values[1] = line_datum(&ctx.lines[ctx.npre]);
-		values[2] = lines_array(ctx.lines + ctx.npre + 1, ctx.npost);
-	}
+	found = context_values(content, content_len, line, has_col, col, radius, trim, values);
 	/* the content lives in the map's memory (freed with it): close only now */
 	sm_pg_close(pm);
-	if (r == 0)
+	if (!found)
+		PG_RETURN_NULL();
+	desc = BlessTupleDesc(desc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * sourcemap_context(content, line, col, radius DEFAULT 5, trim_lines
+ * DEFAULT true) -> (pre text[], line text, post text[]): the same lines
+ * from a text the caller gives (an original file, or the minified one).
+ * Strict; NULL when the text has no such line.
+ */
+Datum
+sourcemap_context_text(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
+	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
+	uint32		radius = sm_pg_nonneg(PG_GETARG_INT32(3), "radius");
+	bool		trim = PG_GETARG_BOOL(4);
+	size_t		len;
+	const char *content = sm_pg_to_utf8(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &len);
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (!context_values(content, len, line, true, col, radius, trim, values))
 		PG_RETURN_NULL();
 	desc = BlessTupleDesc(desc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));

@@ -75,6 +75,9 @@ sourcemap_sources(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum((int32) i);
 		values[1] = sm_pg_source_datum(pm, i, &nulls[1]);
+		/* the overload with the map's URL resolves the source against it */
+		if (PG_NARGS() > 1 && !nulls[1])
+			values[1] = sm_pg_resolve_source(PG_GETARG_TEXT_PP(1), values[1]);
 		values[2] = BoolGetDatum(sm_source_ignored(pm->map, i));
 		if (!sm_source_has_content(pm->map, i, &has, &err))
 			sm_pg_report(&err, "corrupt sourcemap value");

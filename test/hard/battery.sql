@@ -75,6 +75,25 @@ BEGIN
 		END IF;
 	END LOOP;
 
+	-- sources against the map's URL: single and batch lookups agree, every source comes out
+	EXECUTE format($q$
+		SELECT md5(string_agg(concat_ws('|', p.o, r.source, r.line, r.col, r.name, r.ignored), ',' ORDER BY p.o))
+		FROM %s t, unnest($2::int[], $3::int[]) WITH ORDINALITY p(l, c, o),
+			LATERAL sourcemap_lookup(t.m, p.l, p.c, 'glb', 'https://example.com/js/app.js.map') r$q$, t)
+		INTO h1 USING m, lines, cols;
+	EXECUTE format($q$
+		SELECT md5(string_agg(concat_ws('|', r.ord, r.source, r.line, r.col, r.name, r.ignored), ',' ORDER BY r.ord))
+		FROM %s t, sourcemap_lookup(t.m, $2::int[], $3::int[], 'glb', 'https://example.com/js/app.js.map') r$q$, t)
+		INTO h2 USING m, lines, cols;
+	IF h1 IS DISTINCT FROM h2 THEN
+		RAISE EXCEPTION 'with map_url: single lookups and the batch lookup disagree';
+	END IF;
+	EXECUTE format('SELECT count(*) FROM %s t, sourcemap_sources(t.m, ''/static/app.js.map'') s', t)
+		INTO k USING m;
+	IF k <> i.sources THEN
+		RAISE EXCEPTION 'sourcemap_sources(map, map_url) gives % rows, sourcemap_info % sources', k, i.sources;
+	END IF;
+
 	-- stack frames: position and enclosing function (the FUNCTIONS section)
 	EXECUTE format($q$
 		SELECT count(f.source), count(f.function)
@@ -109,6 +128,13 @@ BEGIN
 	IF k <> 0 THEN
 		RAISE EXCEPTION '% sources have content but sourcemap_source_content gives NULL', k;
 	END IF;
+
+	-- context lines from a text given, here the first sources' contents
+	EXECUTE format($q$
+		SELECT count(x.line) FROM %s t, sourcemap_sources(t.m) s,
+			LATERAL sourcemap_context(sourcemap_source_content(t.m, s.idx), 1, 3, 2) x
+		WHERE s.has_content AND s.idx < 4$q$, t)
+		INTO k USING m;
 
 	-- context lines and reverse lookups at the sampled original positions
 	EXECUTE format($q$

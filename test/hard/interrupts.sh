@@ -5,7 +5,8 @@
 # The statements are in interrupts.tsv: parses (cast, sourcemap_in,
 # sourcemap_is_valid, gzip bytes, with generated JavaScript), binary input
 # through sourcemap_recv, output, tokens, batch and LATERAL lookups, reverse
-# lookups, context lines, sourcemap_references and sourcemap_parse_stack.
+# lookups, context lines, sourcemap_references, sourcemap_parse_stack and
+# sourcemap_compose.
 # Each is long by construction (a million whole-map calls, 10^12 lookups or
 # an endless COPY stream): none could end on its own in a day on any machine.
 # So a 57014 proves that the interrupt stopped it long before its natural

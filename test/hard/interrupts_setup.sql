@@ -25,6 +25,12 @@ CREATE TABLE frames AS
 	FROM bigi, generate_series(1, 1000000);
 CREATE TABLE src AS
 	SELECT s.source FROM bigm, sourcemap_sources(bigm.m) s WHERE s.has_content ORDER BY s.idx LIMIT 1;
+-- a second stage for sourcemap_compose: a map whose "file" is the big map's first
+-- source, so that composing [big map, it] traces every segment of the big map
+CREATE TABLE stage2 AS
+	SELECT format('{"version":3,"file":%s,"sources":["orig.js"],"names":[],"mappings":"AAAA"}',
+		to_json(s.source))::sourcemap AS m
+	FROM bigm, sourcemap_sources(bigm.m) s ORDER BY s.idx LIMIT 1;
 
 -- generated JavaScript (5 MB) and a 9,000-frame V8 stack (the most is 10,000)
 CREATE TABLE bigjs AS

@@ -22,7 +22,7 @@ build() {				# build TREE OUT
 	local inc
 	inc=$(find "$1/src/core" -type d -printf '-I%p ')
 	# shellcheck disable=SC2046,SC2086
-	cc -std=c99 -O2 -Werror=implicit-function-declaration $inc -o "$2" "$here/stored_bytes.c" $(find "$1/src/core" -name '*.c' | sort) -lz
+	cc -std=c99 -O2 -Werror=implicit-function-declaration $inc -o "$2" "$here/stored_bytes.c" $(find "$1/src/core" -name '*.c' | sort) -ldeflate -lz
 }
 build "$old" "$work/old"
 build "$new" "$work/new"

@@ -5,7 +5,9 @@
  * limits decide which maps we accept.  This checks it against mozilla's
  * VLQ table (vendored from the conformance data), the ECMA-426 32-bit
  * limits spelled out in ../shared/conformance/README.md (point 9), the
- * error statuses and positions, and that sm_vlq_encode is its inverse.
+ * error statuses and positions, that sm_vlq_encode is its inverse, and
+ * that sm_vlq_next (the inline decoder of the build's hot path) agrees with
+ * sm_vlq_decode on every input of up to three bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +252,60 @@ test_roundtrip(void)
 	}
 }
 
+/*
+ * sm_vlq_next and sm_vlq_decode on every string of one and two bytes and on
+ * every three-byte string over the digits, ',' and one bad byte, from
+ * offset 0 and (one byte in) from offset 1: same status, value and position.
+ */
+static void
+test_next(void)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/,!";
+	const size_t na = sizeof(alphabet) - 1;
+	long		n = 0,
+				bad = 0;
+	unsigned char buf[3];
+
+	for (size_t len = 1; len <= 3; len++)
+	{
+		size_t		combos = len < 3 ? (size_t) 1 << (8 * len) : na * na * na;
+
+		for (size_t k = 0; k < combos; k++)
+		{
+			if (len < 3)
+			{
+				buf[0] = (unsigned char) k;
+				buf[1] = (unsigned char) (k >> 8);
+			}
+			else
+			{
+				buf[0] = (unsigned char) alphabet[k % na];
+				buf[1] = (unsigned char) alphabet[k / na % na];
+				buf[2] = (unsigned char) alphabet[k / na / na];
+			}
+			for (size_t start = 0; start < len && start < 2; start++)
+			{
+				size_t		p1 = start,
+							p2 = start;
+				int64_t		v1 = 7,
+							v2 = 7;
+				SmVlqStatus s1 = sm_vlq_decode((const char *) buf, len, &p1, &v1);
+				SmVlqStatus s2 = sm_vlq_next((const char *) buf, len, &p2, &v2);
+
+				n++;
+				if (s1 != s2 || p1 != p2 || (s1 == SM_VLQ_OK && v1 != v2))
+				{
+					if (bad++ < 5)
+						tu_check(&counts, false, "next %s from %zu: %s %lld end %zu, decode says %s %lld end %zu",
+								 tu_show((const char *) buf, len, false), start, status_name(s2),
+								 (long long) v2, p2, status_name(s1), (long long) v1, p1);
+				}
+			}
+		}
+	}
+	tu_check(&counts, bad == 0 && n > 300000, "sm_vlq_next = sm_vlq_decode: %ld of %ld inputs differ", bad, n);
+}
+
 int
 main(void)
 {
@@ -257,5 +313,6 @@ main(void)
 	test_limits();
 	test_digits();
 	test_roundtrip();
+	test_next();
 	return tu_finish("vlq", &counts);
 }

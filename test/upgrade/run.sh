@@ -123,8 +123,14 @@ SELECT pg_describe_object(classid, objid, objsubid) AS object,
        coalesce(obj_description(objid, classid::regclass::name), '') AS comment,
        CASE classid
          WHEN 'pg_proc'::regclass THEN
-           (SELECT format('%s cost=%s rows=%s parallel=%s leakproof=%s', pg_get_functiondef(objid),
-                          procost, prorows, proparallel, proleakproof) FROM pg_proc WHERE oid = objid)
+           (SELECT CASE WHEN prokind = 'a' THEN
+                     (SELECT format('aggregate(%s) sfunc=%s stype=%s finalfunc=%s parallel=%s',
+                                    pg_get_function_arguments(objid), aggtransfn,
+                                    format_type(aggtranstype, NULL), aggfinalfn, proparallel)
+                        FROM pg_aggregate WHERE aggfnoid = objid)
+                   ELSE format('%s cost=%s rows=%s parallel=%s leakproof=%s', pg_get_functiondef(objid),
+                               procost, prorows, proparallel, proleakproof) END
+              FROM pg_proc WHERE oid = objid)
          WHEN 'pg_type'::regclass THEN
            (SELECT format('len=%s byval=%s type=%s input=%s output=%s receive=%s send=%s align=%s storage=%s relid=%s',
                           typlen, typbyval, typtype, typinput, typoutput, typreceive, typsend, typalign, typstorage,

@@ -1,7 +1,9 @@
 /*
- * sm_buf.c -- growable buffers, zlib streams on the host allocator, and the
- * UTF-8 check for stored strings.
+ * sm_buf.c -- growable buffers, zlib streams on the host allocator,
+ * libdeflate for reading stored parts, and the UTF-8 check for stored
+ * strings.
  */
+#include <libdeflate.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -133,10 +135,7 @@ smz_end(SmZ *z)
 {
 	if (z->stream)
 	{
-		if (z->deflating)
-			deflateEnd(z->stream);
-		else
-			inflateEnd(z->stream);
+		deflateEnd(z->stream);
 		sm_free(z->env, z->stream);
 		z->stream = NULL;
 	}
@@ -150,7 +149,7 @@ smz_ready(SmZ *z, SmError *err)
 	int			rc;
 
 	if (s)
-		rc = z->deflating ? deflateReset(s) : inflateReset(s);
+		rc = deflateReset(s);
 	else
 	{
 		s = sm_alloc(z->env, sizeof(z_stream), err);
@@ -158,11 +157,8 @@ smz_ready(SmZ *z, SmError *err)
 			return false;
 		memset(s, 0, sizeof(*s));
 		smz_use_env(s, z->env);
-		if (z->deflating)
-			rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
-							  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);
-		else
-			rc = inflateInit2(s, -15);
+		rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
+						  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);
 		if (rc != Z_OK)
 		{
 			sm_free(z->env, s);
@@ -214,26 +210,30 @@ smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 	return smb_append(out, src, len);
 }
 
+/*
+ * The process's one libdeflate decompressor (about 11 KB), made on first use
+ * and kept.  libdeflate 1.14 allocates with malloc and has no per-object
+ * allocator, and the host may longjmp out of any loop: a decompressor owned
+ * by an open map would leak whenever that happens, one kept here cannot.
+ * Decompressing is stateless between calls, and the core runs on one thread.
+ */
+static struct libdeflate_decompressor *sm_decompressor;
+
 bool
 smz_inflate(SmZ *z, const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen,
 			SmError *err)
 {
-	z_stream   *s;
-	int			rc;
+	size_t		used,
+				got;
 
+	(void) z;
 	if (srclen > 0x7FFFFFFF || rawlen > 0x7FFFFFFF)
 		return sm_fail(err, SM_E_BINARY, "compressed part too large");
-	if (!smz_ready(z, err))
-		return false;
-	s = z->stream;
-	s->next_in = (Bytef *) src;
-	s->avail_in = (uInt) srclen;
-	s->next_out = dst;
-	s->avail_out = (uInt) rawlen;
-	rc = inflate(s, Z_FINISH);
-	if (rc == Z_MEM_ERROR)
-		return sm_fail(err, SM_E_NOMEM, "out of memory in zlib inflate");
-	if (rc != Z_STREAM_END || s->avail_in != 0 || s->avail_out != 0)
+	if (sm_decompressor == NULL && (sm_decompressor = libdeflate_alloc_decompressor()) == NULL)
+		return sm_fail(err, SM_E_NOMEM, "out of memory allocating a decompressor");
+	if (libdeflate_deflate_decompress_ex(sm_decompressor, src, srclen, dst, rawlen,
+										 &used, &got) != LIBDEFLATE_SUCCESS ||
+		used != srclen || got != rawlen)
 		return sm_fail(err, SM_E_BINARY, "corrupt compressed data");
 	return true;
 }

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "base/sm_buf.h"
 #include "format/sm_map.h"
 
 #define DIGIT_BITS 11
@@ -79,19 +80,6 @@ sort_frames(Frame *f, Frame *tmp, uint32_t n, int bits)
 	return f;
 }
 
-static int
-bit_width(uint64_t v)
-{
-	int			n = 0;
-
-	while (v)
-	{
-		n++;
-		v >>= 1;
-	}
-	return n;
-}
-
 bool
 sm_lookup_batch(SmMap *m, const uint32_t *lines, const uint32_t *cols, const bool *skip,
 				uint32_t n, SmBias bias, SmMapping *out, bool *found, SmError *err)
@@ -121,7 +109,7 @@ sm_lookup_batch(SmMap *m, const uint32_t *lines, const uint32_t *cols, const boo
 		maxline = lines[i] > maxline ? lines[i] : maxline;
 		maxcol = cols[i] > maxcol ? cols[i] : maxcol;
 	}
-	colbits = bit_width(maxcol);
+	colbits = sm_bit_width(maxcol);
 	for (uint32_t i = 0; i < n; i++)
 		if (!(skip && skip[i]))
 		{
@@ -129,7 +117,7 @@ sm_lookup_batch(SmMap *m, const uint32_t *lines, const uint32_t *cols, const boo
 			f[nf].idx = i;
 			nf++;
 		}
-	sorted = sort_frames(f, tmp, nf, colbits + bit_width(maxline));
+	sorted = sort_frames(f, tmp, nf, colbits + sm_bit_width(maxline));
 	for (uint32_t k = 0; k < nf && ok; k++)
 	{
 		uint32_t	i = sorted[k].idx;

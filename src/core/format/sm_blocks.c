@@ -40,6 +40,9 @@ sm_ocol_prediction(bool same_gen_line, int64_t dsrc, int64_t dline, int64_t dgco
 	return (same_gen_line && dsrc == 0 && dline == 0) ? dgcol : 0;
 }
 
+/* Segments smbw_push makes room for at once, in every stream. */
+#define SM_PUSH_ROOM 256
+
 /* Compress the current block into data and add its index entry. */
 static bool
 flush_block(SmBlockWriter *w)
@@ -101,9 +104,15 @@ smbw_push(SmBlockWriter *w, const SmMapping *m)
 		if (!flush_block(w))
 			return false;
 	}
-	for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
-		if (!smb_reserve(&st[i], 10))
-			return false;
+	if (w->room == 0)
+	{
+		/* a segment writes at most one 10-byte varint to each stream */
+		for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
+			if (!smb_reserve(&st[i], 10 * SM_PUSH_ROOM))
+				return false;
+		w->room = SM_PUSH_ROOM;
+	}
+	w->room--;
 	if (w->count == 0)
 	{
 		w->first_line = w->prev_line = m->gen_line;

@@ -31,6 +31,7 @@ typedef struct SmBlockWriter
 	SmBuf		stream[SM_BLOCK_STREAMS + 1];	/* the block being filled, per field */
 	uint32_t	ocol_zeros;		/* zero deltas in SM_BS_OCOL ... */
 	uint32_t	pred_zeros;		/* ... and in SM_BS_OCOL_PRED */
+	uint32_t	room;			/* segments every stream has room for (10 bytes each) */
 	SmBuf		raw;			/* the streams joined, uncompressed */
 	SmBuf		index;			/* BLOCK_INDEX section */
 	SmBuf		data;			/* BLOCKS section */

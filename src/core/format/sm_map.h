@@ -14,6 +14,7 @@
 #define SM_MAP_H
 
 #include "base/sm_env.h"
+#include "base/sm_pool.h"
 
 /*
  * The fixed header in front of every stored value (its fields are
@@ -46,10 +47,18 @@ SmMap	   *sm_open_buffer(const SmEnv *env, const uint8_t *data, size_t len, SmEr
 void		sm_close(SmMap *m);
 
 /*
- * Keep decoded mapping blocks for later lookups, up to budget bytes (0, the
- * default, keeps only the current block).  When full, all are dropped.
+ * Keep mapping blocks for later lookups, packed (format/sm_packed.h), in a
+ * pool of the map's own of budget bytes (0, the default, keeps only the
+ * block decoded last); least recently used blocks go first.
  */
 void		sm_set_block_cache(SmMap *m, size_t budget);
+/*
+ * Keep them instead in a pool shared with other maps (NULL: none); the
+ * map's blocks leave the pool at sm_close, which must come before the
+ * pool's end.
+ */
+void		sm_set_block_pool(SmMap *m, SmPool *pool);
+/* Bytes of this map's blocks in its pool. */
 size_t		sm_block_cache_bytes(const SmMap *m);
 
 /* The environment the map was opened with (allocations are made from it). */

@@ -5,13 +5,17 @@
  *
  * Opening reads only the header, table of contents and the small sections
  * in front; a lookup then reads one mapping block and the string chunks it
- * returns.  Every offset and count read from the value is checked before it
+ * returns.  Blocks read again later are kept packed (sm_packed.h) in a pool
+ * (sm_pool.h): the map's own (sm_set_block_cache) or one shared by many maps
+ * (sm_set_block_pool).  Every offset and count read from the value is checked before it
  * is used, so a damaged value gives an error, never a wild read.
  */
 #include "base/sm_limits.h"
+#include "base/sm_pool.h"
 #include "format/sm_blocks.h"
 #include "format/sm_format.h"
 #include "format/sm_map.h"
+#include "format/sm_packed.h"
 #include "format/sm_reader.h"
 #include "format/sm_strtab.h"
 #include "json/sm_json.h"
@@ -59,16 +63,18 @@ struct SmMap
 	const uint8_t *source_functions;	/* SOURCE_FUNCTIONS, once asked for */	/* FUNCTIONS section, read on first use */
 	SmTable		sources;
 	SmTable		names;
-	/* the current decoded block */
+	/* the current block: packed (pk), or decoded in segs (cur_block, if whole) */
 	uint32_t	cur_block;
+	uint32_t	cur_count;
+	const SmPacked *pk;
 	const SmMapping *segs;
 	uint32_t	nsegs;
-	/* decoded blocks kept for reuse (sm_set_block_cache), or one scratch block */
-	SmMapping **kept;
-	uint32_t   *kept_n;
-	size_t		kept_bytes;
-	size_t		kept_budget;
-	SmMapping  *scratch;
+	/* blocks kept packed in a pool, the map's own or a shared one */
+	SmPool	   *pool;
+	SmPool		own_pool;
+	SmPoolItem **pooled;		/* per block, NULL when not kept */
+	size_t		pooled_bytes;
+	SmMapping  *scratch;		/* the block being decoded */
 	uint32_t	scratch_cap;
 	uint8_t    *raw;
 	size_t		raw_cap;
@@ -319,35 +325,47 @@ free_table(SmMap *m, SmTable *t)
 	}
 }
 
-/* Forget every kept decoded block. */
+/* Give back every block the map keeps in its pool, and leave the pool. */
 static void
-drop_kept_blocks(SmMap *m)
+leave_pool(SmMap *m)
 {
-	if (m->kept == NULL)
-		return;
-	for (uint32_t b = 0; b < m->nblocks; b++)
-		if (m->kept[b])
-		{
-			if (m->segs == m->kept[b])
-				m->cur_block = UINT32_MAX;
-			sm_free(m->env, m->kept[b]);
-			m->kept[b] = NULL;
-		}
-	m->kept_bytes = 0;
+	if (m->pooled)
+		for (uint32_t b = 0; b < m->nblocks; b++)
+			if (m->pooled[b])
+				sm_pool_remove(m->pool, m->pooled[b]);
+	m->pool = NULL;
+	m->pk = NULL;
+}
+
+void
+sm_set_block_pool(SmMap *m, SmPool *pool)
+{
+	if (m->pool != pool)
+		leave_pool(m);
+	m->pool = pool;
 }
 
 void
 sm_set_block_cache(SmMap *m, size_t budget)
 {
-	m->kept_budget = budget;
-	if (m->kept_bytes > budget)
-		drop_kept_blocks(m);
+	if (budget == 0)
+	{
+		leave_pool(m);
+		return;
+	}
+	if (m->pool != &m->own_pool)
+	{
+		leave_pool(m);
+		sm_pool_init(&m->own_pool, m->env, budget);
+		m->pool = &m->own_pool;
+	}
+	sm_pool_set_budget(&m->own_pool, budget);
 }
 
 size_t
 sm_block_cache_bytes(const SmMap *m)
 {
-	return m->kept_bytes;
+	return m->pooled_bytes;
 }
 
 void
@@ -357,9 +375,8 @@ sm_close(SmMap *m)
 		return;
 	free_table(m, &m->sources);
 	free_table(m, &m->names);
-	drop_kept_blocks(m);
-	sm_free(m->env, m->kept);
-	sm_free(m->env, m->kept_n);
+	leave_pool(m);
+	sm_free(m->env, m->pooled);
 	sm_free(m->env, m->scratch);
 	sm_free(m->env, m->raw);
 	smz_end(&m->z);
@@ -405,62 +422,56 @@ part_extent(uint32_t off, uint32_t next_off, uint32_t *stored, SmError *err)
 	return true;
 }
 
-/*
- * Where block b's segments are decoded to: a new kept array while the block
- * cache has room, else the scratch array.
- */
-static SmMapping *
-block_target(SmMap *m, uint32_t b, uint32_t count, SmError *err)
+/* Room for count decoded segments in the scratch array. */
+static bool
+reserve_scratch(SmMap *m, uint32_t count, SmError *err)
 {
-	size_t		bytes = (size_t) count * sizeof(SmMapping);
+	SmMapping  *ns;
 
-	if (m->kept_budget > 0 && bytes <= m->kept_budget)
-	{
-		SmMapping  *v;
-
-		if (m->kept == NULL)
-		{
-			SmMapping **kept = sm_alloc(m->env, (size_t) m->nblocks * sizeof(SmMapping *), err);
-			uint32_t   *kept_n = kept ? sm_alloc(m->env, (size_t) m->nblocks * sizeof(uint32_t), err) : NULL;
-
-			/* both or neither, so a failure leaves the map as it was */
-			if (kept_n == NULL)
-			{
-				sm_free(m->env, kept);
-				return NULL;
-			}
-			memset(kept, 0, (size_t) m->nblocks * sizeof(SmMapping *));
-			m->kept = kept;
-			m->kept_n = kept_n;
-		}
-		if (m->kept_bytes + bytes > m->kept_budget)
-			drop_kept_blocks(m);
-		v = sm_alloc(m->env, bytes, err);
-		if (v == NULL)
-			return NULL;
-		m->kept[b] = v;
-		m->kept_n[b] = count;
-		m->kept_bytes += bytes;
-		return v;
-	}
-	if (count > m->scratch_cap)
-	{
-		SmMapping  *ns = sm_alloc(m->env, bytes, err);
-
-		if (ns == NULL)
-			return NULL;
-		sm_free(m->env, m->scratch);
-		m->scratch = ns;
-		m->scratch_cap = count;
-	}
-	return m->scratch;
+	if (count <= m->scratch_cap)
+		return true;
+	ns = sm_alloc(m->env, (size_t) count * sizeof(SmMapping), err);
+	if (ns == NULL)
+		return false;
+	sm_free(m->env, m->scratch);
+	m->scratch = ns;
+	m->scratch_cap = count;
+	return true;
 }
 
 /*
- * Make block b the current one, decoding it unless it is kept.  A lookup
- * passes its position as stop: unless the block is going to be kept, only
- * the segments up to the first one past it are decoded, and the block does
- * not stay current.
+ * Keep the decoded block b, in scratch, packed in the pool; false only on
+ * an allocation failure.  A block too large for the budget is not kept.
+ */
+static bool
+keep_packed(SmMap *m, uint32_t b, uint32_t count, SmError *err)
+{
+	SmPacked	plan;
+	size_t		bytes = sm_packed_plan(m->scratch, count, &plan);
+	SmPacked   *dst;
+
+	if (!sm_pool_fits(m->pool, bytes))
+		return true;
+	if (m->pooled == NULL)
+	{
+		m->pooled = sm_alloc(m->env, (size_t) m->nblocks * sizeof(SmPoolItem *), err);
+		if (m->pooled == NULL)
+			return false;
+		memset(m->pooled, 0, (size_t) m->nblocks * sizeof(SmPoolItem *));
+	}
+	if ((dst = sm_pool_add(m->pool, &m->pooled[b], &m->pooled_bytes, bytes, err)) == NULL)
+		return false;
+	sm_packed_write(dst, &plan, m->scratch);
+	m->pk = dst;
+	m->nsegs = count;
+	return true;
+}
+
+/*
+ * Make block b the current one: its packed form if the pool keeps it (or
+ * is going to), else decoded into scratch.  A lookup passes its position as
+ * stop: unless the block is going to be kept, only the segments up to the
+ * first one past it are decoded, and the block does not stay current.
  */
 static bool
 load_block(SmMap *m, uint32_t b, const SmMapping *stop, SmError *err)
@@ -474,17 +485,21 @@ load_block(SmMap *m, uint32_t b, const SmMapping *stop, SmError *err)
 		: m->sec_len[SM_SEC_BLOCKS];
 	uint32_t	stored = 0;
 	const uint8_t *raw;
-	SmMapping  *dst;
 	SmBlockLimits lim;
 	uint32_t	decoded;
+	bool		keep = m->pool != NULL && m->pool->budget > 0;
 
-	if (m->cur_block == b)
-		return true;
-	if (m->kept && m->kept[b])
+	if (m->pooled && m->pooled[b])
 	{
-		m->segs = m->kept[b];
-		m->nsegs = m->kept_n[b];
-		m->cur_block = b;
+		sm_pool_touch(m->pool, m->pooled[b]);
+		m->pk = sm_pool_data(m->pooled[b]);
+		m->nsegs = m->pk->n;
+		return true;
+	}
+	m->pk = NULL;
+	if (m->cur_block == b)
+	{
+		m->nsegs = m->cur_count;
 		return true;
 	}
 	m->cur_block = UINT32_MAX;
@@ -506,28 +521,24 @@ load_block(SmMap *m, uint32_t b, const SmMapping *stop, SmError *err)
 		m->raw_cap = rawlen;
 	}
 	raw = expand(m, SM_SEC_BLOCKS, off, stored, rawlen, rawfield & SM_COMPRESSED, false, m->raw, err);
-	if (raw == NULL || (dst = block_target(m, b, count, err)) == NULL)
+	if (raw == NULL || !reserve_scratch(m, count, err))
 		return false;
 	lim.nsources = m->nsources;
 	lim.nnames = m->nnames;
 	lim.nlines = m->nlines;
-	if (dst != m->scratch)
+	if (keep)
 		stop = NULL;			/* a kept block is decoded whole */
 	if (!sm_block_decode(raw, rawlen, sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL),
-						 count, &lim, stop, dst, &decoded, err))
-	{
-		if (m->kept && m->kept[b] == dst)
-		{
-			m->kept[b] = NULL;
-			m->kept_bytes -= (size_t) count * sizeof(SmMapping);
-			sm_free(m->env, dst);
-		}
+						 count, &lim, stop, m->scratch, &decoded, err))
 		return false;
-	}
-	m->segs = dst;
+	m->segs = m->scratch;
 	m->nsegs = decoded;
-	m->cur_block = decoded == count ? b : UINT32_MAX;
-	return true;
+	if (decoded == count)
+	{
+		m->cur_block = b;
+		m->cur_count = count;
+	}
+	return !keep || keep_packed(m, b, count, err);
 }
 
 /* (a_line, a_col) compared with (b_line, b_col) */
@@ -563,18 +574,39 @@ find_block(SmMap *m, uint32_t line, uint32_t col)
 	return ans;
 }
 
-/* First index in segs[0..n) whose position is > (line, col) (upper bound). */
+/* Segment i of the current block. */
+static inline void
+seg_at(const SmMap *m, uint32_t i, SmMapping *out)
+{
+	if (m->pk)
+		sm_packed_get(m->pk, i, out);
+	else
+		*out = m->segs[i];
+}
+
+/* Do segments i and j of the current block start at the same position? */
+static inline bool
+same_pos(const SmMap *m, uint32_t i, uint32_t j)
+{
+	if (m->pk)
+		return sm_packed_same_pos(m->pk, i, j);
+	return m->segs[i].gen_line == m->segs[j].gen_line && m->segs[i].gen_col == m->segs[j].gen_col;
+}
+
+/* First segment of the current block whose position is > (line, col). */
 static uint32_t
-upper_bound(const SmMapping *segs, uint32_t n, uint32_t line, uint32_t col)
+upper_bound(const SmMap *m, uint32_t line, uint32_t col)
 {
 	uint32_t	lo = 0,
-				hi = n;
+				hi = m->nsegs;
 
+	if (m->pk)
+		return sm_packed_upper(m->pk, line, col);
 	while (lo < hi)
 	{
 		uint32_t	mid = lo + (hi - lo) / 2;
 
-		if (cmp_pos(segs[mid].gen_line, segs[mid].gen_col, line, col) <= 0)
+		if (cmp_pos(m->segs[mid].gen_line, m->segs[mid].gen_col, line, col) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -587,7 +619,8 @@ sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out, Sm
 {
 	int64_t		b = find_block(m, line, col);
 	uint32_t	i;
-	SmMapping	q;
+	SmMapping	q,
+				s;
 
 	q.gen_line = line;
 	q.gen_col = col;
@@ -603,28 +636,34 @@ sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out, Sm
 	}
 	else
 	{
+		bool		hit;
+
 		if (!load_block(m, (uint32_t) b, &q, err))
 			return -1;
-		i = upper_bound(m->segs, m->nsegs, line, col);	/* >= 1: block start <= q */
+		i = upper_bound(m, line, col);	/* >= 1: block start <= q */
+		seg_at(m, i - 1, &s);
+		hit = s.gen_line == line && s.gen_col == col;
 		if (bias != SM_BIAS_LUB)
 		{
-			const SmMapping *s = &m->segs[i - 1];
-
-			if (s->gen_line == line && s->gen_col == col)
+			if (hit)
 			{
 				/* exact hit: the first of the segments at this position */
-				while (i > 1 && m->segs[i - 2].gen_line == line && m->segs[i - 2].gen_col == col)
+				uint32_t	last = i - 1;
+
+				while (i > 1 && same_pos(m, i - 2, last))
 					i--;
+				if (i - 1 != last)
+					seg_at(m, i - 1, &s);
 			}
-			else if (bias == SM_BIAS_EXACT || (bias == SM_BIAS_GLB && s->gen_line != line))
+			else if (bias == SM_BIAS_EXACT || (bias == SM_BIAS_GLB && s.gen_line != line))
 				return 0;
-			*out = m->segs[i - 1];
+			*out = s;
 			return 1;
 		}
 		/* LUB: an exact hit takes the last of its run, which ends at i - 1 */
-		if (m->segs[i - 1].gen_line == line && m->segs[i - 1].gen_col == col)
+		if (hit)
 		{
-			*out = m->segs[i - 1];
+			*out = s;
 			return 1;
 		}
 		if (i == m->nsegs)
@@ -638,9 +677,10 @@ sm_lookup(SmMap *m, uint32_t line, uint32_t col, SmBias bias, SmMapping *out, Sm
 		}
 	}
 	/* LUB, not exact: the first segment after the position, on the same line */
-	if (m->segs[i].gen_line != line)
+	seg_at(m, i, &s);
+	if (s.gen_line != line)
 		return 0;
-	*out = m->segs[i];
+	*out = s;
 	return 1;
 }
 
@@ -666,7 +706,7 @@ sm_iter_next(SmIter *it, SmMapping *out, SmError *err)
 		return 0;
 	if (!load_block(m, it->block, NULL, err))
 		return -1;
-	*out = m->segs[it->pos++];
+	seg_at(m, it->pos++, out);
 	if (it->pos >= m->nsegs)
 	{
 		it->block++;
@@ -1070,16 +1110,20 @@ validate_blocks(SmMap *m, SmError *err)
 	for (uint32_t b = 0; b < m->nblocks; b++)
 	{
 		const uint8_t *e = m->block_index + (size_t) b * SM_BI_SIZE;
+		SmMapping	first,
+					last;
 
 		sm_check_interrupts(m->env);
 		if (sm_get32(e + SM_BI_OFFSET) != expect_off)
 			return sm_fail(err, SM_E_BINARY, "mapping block %u is not where the previous one ends", b);
 		if (!load_block(m, b, NULL, err))
 			return false;
-		if (b > 0 && cmp_pos(m->segs[0].gen_line, m->segs[0].gen_col, last_line, last_col) <= 0)
+		seg_at(m, 0, &first);
+		seg_at(m, m->nsegs - 1, &last);
+		if (b > 0 && cmp_pos(first.gen_line, first.gen_col, last_line, last_col) <= 0)
 			return sm_fail(err, SM_E_BINARY, "mapping block %u does not follow block %u", b, b - 1);
-		last_line = m->segs[m->nsegs - 1].gen_line;
-		last_col = m->segs[m->nsegs - 1].gen_col;
+		last_line = last.gen_line;
+		last_col = last.gen_col;
 		total += m->nsegs;
 		expect_off += (b + 1 < m->nblocks ? sm_get32(e + SM_BI_SIZE + SM_BI_OFFSET)
 					   : m->sec_len[SM_SEC_BLOCKS]) - sm_get32(e + SM_BI_OFFSET);

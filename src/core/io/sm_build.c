@@ -259,17 +259,25 @@ add_ignore(Builder *b, const SmDoc *doc, uint32_t base)
 #define SM_SORT_BEFORE(a, b) ((a)->gen_col < (b)->gen_col)
 #include "base/sm_sort_template.h"
 
-/* Emit the buffered (unsorted) segments of one generated line, sorted. */
+/*
+ * Segments of a line decoded into b->line before a still sorted line is
+ * checked ahead (line_is_sorted) and streamed: most lines are shorter, and
+ * are decoded once; a longer one costs 96 KB, not its length.
+ */
+#define SM_LINE_BUFFER 4096
+
+/* Emit the buffered segments of one generated line, sorted first unless they are. */
 static bool
-flush_sorted_line(Builder *b)
+flush_line(Builder *b, bool sorted)
 {
 	SmMapping  *v = (SmMapping *) b->line.data;
 	size_t		n = b->line.len / sizeof(SmMapping);
 
 	b->sort_tmp.len = 0;
-	if (!smb_reserve(&b->sort_tmp, n * sizeof(SmMapping)))
+	if (!sorted && !smb_reserve(&b->sort_tmp, n * sizeof(SmMapping)))
 		return false;
-	sort_line(v, (SmMapping *) b->sort_tmp.data, n);
+	if (!sorted)
+		sort_line(v, (SmMapping *) b->sort_tmp.data, n);
 	for (size_t i = 0; i < n; i++)
 		if (!smbw_push(&b->blocks, &v[i]))
 			return false;
@@ -278,33 +286,32 @@ flush_sorted_line(Builder *b)
 }
 
 /*
- * Are the segments of one line (s[0..n), no ';') in column order?  Only
- * the first field of each segment is read; anything malformed answers
- * "sorted" and is reported by the full decode.
+ * Are the segments of the rest of a line (s[0..n), no ';', following a
+ * segment at column col) in column order?  Only the first field of each
+ * segment is read; anything malformed answers "sorted" and is reported by
+ * the full decode.
  */
 static bool
-line_is_sorted(const char *s, size_t n)
+line_is_sorted(const char *s, size_t n, int64_t col)
 {
-	int64_t		col = 0,
-				prev = 0;
+	int64_t		prev = col;
 	size_t		i = 0;
 
 	while (i < n)
 	{
 		size_t		p = i;
 		int64_t		v;
-		const char *comma;
 
-		if (sm_vlq_decode(s, n, &p, &v) != SM_VLQ_OK)
+		if (sm_vlq_next(s, n, &p, &v) != SM_VLQ_OK)
 			return true;
 		col += v;
 		if (col < prev)
 			return false;
 		prev = col;
-		comma = memchr(s + p, ',', n - p);
-		if (comma == NULL)
-			break;
-		i = (size_t) (comma - s) + 1;
+		/* segments are a few bytes: a loop beats a memchr call */
+		while (p < n && s[p] != ',')
+			p++;
+		i = p + 1;
 	}
 	return true;
 }
@@ -389,7 +396,7 @@ decode_segment(Builder *b, Decoder *d, const MapCtx *c, uint32_t col_off, SmMapp
 
 		if (nf == 5)
 			return fail_mapping(b, d, seg_at, "has a segment with more than 5 fields");
-		st = sm_vlq_decode(s, d->n, &d->i, &f[nf]);
+		st = sm_vlq_next(s, d->n, &d->i, &f[nf]);
 		if (st != SM_VLQ_OK)
 			return fail_vlq(b, d, d->i, st);
 		nf++;
@@ -437,9 +444,10 @@ decode_segment(Builder *b, Decoder *d, const MapCtx *c, uint32_t col_off, SmMapp
 }
 
 /*
- * Decode "mappings" line by line.  A line already in column order (nearly
- * always) streams straight into the block writer; another one is buffered
- * and stable-sorted first.
+ * Decode "mappings" line by line.  A line's segments are buffered and, if
+ * not in column order, stable-sorted before they go to the block writer;
+ * past SM_LINE_BUFFER segments, a line whose rest is in order (nearly
+ * always) streams straight into the block writer.
  */
 static bool
 decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_out)
@@ -454,7 +462,8 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 	{
 		const char *semi = memchr(d.s + d.i, ';', d.n - d.i);
 		size_t		line_end = semi ? (size_t) (semi - d.s) : d.n;
-		bool		sorted = line_is_sorted(d.s + d.i, line_end - d.i);
+		bool		sorted = true,
+					streaming = false;
 		uint32_t	col_off = d.line == 0 ? c->col_off : 0;
 
 		if ((uint64_t) c->line_off + d.line >= SM_MAX_LINES)
@@ -469,9 +478,19 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 			if (b->blocks.total + b->line.len / sizeof(SmMapping) >= SM_MAX_SEGMENTS)
 				return sm_fail(b->err, SM_E_LIMIT, "\"%smappings\" has more than %u segments (the limit)",
 							   b->path, SM_MAX_SEGMENTS);
+			if (!streaming && sorted && b->line.len == SM_LINE_BUFFER * sizeof(SmMapping) &&
+				line_is_sorted(d.s + d.i, line_end - d.i, d.col))
+			{
+				if (!flush_line(b, true))
+					return false;
+				streaming = true;
+			}
 			if (!decode_segment(b, &d, c, col_off, &m))
 				return false;
-			if (sorted ? !smbw_push(&b->blocks, &m) : !smb_append(&b->line, &m, sizeof(m)))
+			if (!streaming && b->line.len &&
+				m.gen_col < ((const SmMapping *) (b->line.data + b->line.len))[-1].gen_col)
+				sorted = false;
+			if (streaming ? !smbw_push(&b->blocks, &m) : !smb_append(&b->line, &m, sizeof(m)))
 				return false;
 			d.seg++;
 			if (d.i < line_end && d.s[d.i] == ',')
@@ -481,7 +500,7 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 					return fail_mapping(b, &d, d.i, "has an empty segment");
 			}
 		}
-		if (!sorted && !flush_sorted_line(b))
+		if (!streaming && !flush_line(b, sorted))
 			return false;
 		if (d.seg)
 		{

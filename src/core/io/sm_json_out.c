@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "base/sm_buf.h"
-#include "base/sm_vlq.h"
+#include "base/sm_mapwriter.h"
 #include "format/sm_format.h"
 #include "functions/sm_functions.h"
 #include "io/sm_io.h"
@@ -25,86 +25,30 @@ put_str(SmBuf *b, const SmStr *s)
 	return s->isnull ? put(b, "null") : smb_json_string(b, s->ptr, s->len);
 }
 
-/* n line separators, in pieces: hostile values have runs of 2^30 */
-static bool
-put_semicolons(SmMap *m, SmBuf *b, uint32_t n)
-{
-	while (n > 0)
-	{
-		uint32_t	k = n < 65536 ? n : 65536;
-
-		if (!smb_reserve(b, k))
-			return false;
-		memset(b->data + b->len, ';', k);
-		b->len += k;
-		n -= k;
-		sm_check_interrupts(sm_map_env(m));
-	}
-	return true;
-}
-
 /* The VLQ "mappings" string from the segments in generated order. */
 static bool
 put_mappings(SmMap *m, SmBuf *b, uint32_t nlines, SmError *err)
 {
 	SmIter	   *it = sm_iter_begin(m, err);
+	SmMapWriter w;
 	SmMapping	s;
 	int			rc;
-	uint32_t	line = 0;
-	int64_t		col = 0,
-				src = 0,
-				oline = 0,
-				ocol = 0,
-				name = 0;
-	bool		first_in_line = true;
-	uint64_t	count = 0;
 
 	if (it == NULL)
 		return false;
+	smmw_init(&w, b);
 	if (!put(b, "\""))
 		goto fail;
 	while ((rc = sm_iter_next(it, &s, err)) == 1)
 	{
-		char	   *p;
-
-		if ((++count & 0xFFFF) == 0)
-			sm_check_interrupts(sm_map_env(m));
-		if (line < s.gen_line)
-		{
-			if (!put_semicolons(m, b, s.gen_line - line))
-				goto fail;
-			line = s.gen_line;
-			col = 0;
-			first_in_line = true;
-		}
-		if (!smb_reserve(b, 40))
+		if (!smmw_add(&w, s.gen_line, s.gen_col, s.source, s.orig_line, s.orig_col,
+					  s.source == SM_NONE ? SM_MW_NONE : s.name))
 			goto fail;
-		p = (char *) b->data + b->len;
-		if (!first_in_line)
-			*p++ = ',';
-		first_in_line = false;
-		p += sm_vlq_encode((int64_t) s.gen_col - col, p);
-		col = s.gen_col;
-		if (s.source != SM_NONE)
-		{
-			p += sm_vlq_encode((int64_t) s.source - src, p);
-			p += sm_vlq_encode((int64_t) s.orig_line - oline, p);
-			p += sm_vlq_encode((int64_t) s.orig_col - ocol, p);
-			src = s.source;
-			oline = s.orig_line;
-			ocol = s.orig_col;
-			if (s.name != SM_NONE)
-			{
-				p += sm_vlq_encode((int64_t) s.name - name, p);
-				name = s.name;
-			}
-		}
-		b->len = (size_t) ((uint8_t *) p - b->data);
 	}
 	if (rc < 0)
 		goto fail;
 	sm_iter_end(it);
-	return (line + 1 >= nlines || put_semicolons(m, b, nlines - 1 - line)) && put(b, "\"");
+	return smmw_finish(&w, nlines) && put(b, "\"");
 fail:
 	sm_iter_end(it);
 	return false;

@@ -781,6 +781,34 @@ done:
 	return ok;
 }
 
+/*
+ * Bytes before the JSON that servers put there and ECMA-426's fetching
+ * algorithm removes: a UTF-8 byte order mark (UTF-8 decoding drops it),
+ * then, when the text starts with the anti-XSSI prefix )]}', its whole
+ * first line up to and including the line break (LF, CR or CRLF).  Only at
+ * the very start: anywhere else these bytes are a syntax error, and error
+ * offsets still count from the first byte of the input.
+ */
+static size_t
+preamble_len(const char *json, size_t len)
+{
+	size_t		at = 0;
+
+	if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0)
+		at = 3;
+	if (len - at >= 4 && memcmp(json + at, ")]}'", 4) == 0)
+	{
+		at += 4;
+		while (at < len && json[at] != '\n' && json[at] != '\r')
+			at++;
+		if (at < len && json[at] == '\r' && at + 1 < len && json[at + 1] == '\n')
+			at++;
+		if (at < len)
+			at++;
+	}
+	return at;
+}
+
 SmDoc *
 sm_doc_parse(const char *json, size_t len, const SmEnv *env, SmError *err)
 {
@@ -798,6 +826,7 @@ sm_doc_parse(const char *json, size_t len, const SmEnv *env, SmError *err)
 	p.env = env;
 	p.err = err;
 	smj_init(&p.js, json, len, err);
+	p.js.pos = preamble_len(json, len);
 	t = smj_next(&p.js);
 	if (t == SMJ_ERROR)
 		return NULL;
