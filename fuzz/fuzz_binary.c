@@ -216,11 +216,15 @@ fix_total(Buf *v)
 		sm_put32(v->p + SM_H_TOTAL, (uint32_t) v->n);
 }
 
-/* The checksum fixed up, over the prefix of the current layout or of 0.1.0's (ten sections). */
+/*
+ * The checksum fixed up, over the prefix of the current layout or of an
+ * older one (format version 1: the header's own section count).
+ */
 static void
 fix_checksum(Buf *v)
 {
-	size_t		prefix = sm_legacy_detect(v->p, v->n) ? SM_HEADER_SIZE + 10 * SM_TOC_ENTRY_SIZE
+	size_t		prefix = sm_legacy_detect(v->p, v->n)
+		? SM_HEADER_SIZE + (size_t) sm_get32(v->p + SM_H_NSECT) * SM_TOC_ENTRY_SIZE
 		: SM_PREFIX_SIZE;
 
 	if (v->n >= prefix)

@@ -10,7 +10,10 @@ CREATE TABLE expected (chain text PRIMARY KEY, map sourcemap);
 CREATE TEMP TABLE files (chain text, k int, b64 text);
 \copy files FROM PROGRAM 'cd test/data && for l in compose/*/chain.txt; do c=${l%/chain.txt}; k=0; while read -r f; do printf "%s\t%s\t" "${c#compose/}" "$k"; base64 -w0 "$f"; echo; k=$((k+1)); done < "$l"; printf "%s\t-1\t" "${c#compose/}"; base64 -w0 "$c/expected.map"; echo; done'
 INSERT INTO stage SELECT chain, k, convert_from(decode(b64, 'base64'), 'UTF8')::sourcemap FROM files WHERE k >= 0;
-INSERT INTO expected SELECT chain, convert_from(decode(b64, 'base64'), 'UTF8')::sourcemap FROM files WHERE k = -1;
+-- remapping always writes an ignore list; a stored map keeps an empty one verbatim
+-- (a member a composed map does not have), so it is left out here
+INSERT INTO expected SELECT chain, (j - CASE WHEN j->'ignoreList' = '[]' THEN 'ignoreList' ELSE '' END)::text::sourcemap
+  FROM (SELECT chain, convert_from(decode(b64, 'base64'), 'UTF8')::jsonb AS j FROM files WHERE k = -1) f;
 SELECT chain, count(*) AS stages FROM stage GROUP BY chain ORDER BY chain;
 
 -- The array form: the last stage first.

@@ -9,10 +9,19 @@ SELECT '{"version":3,"file":"out.js","sourceRoot":"src","sources":["a.js",null],
   "sourcesContent":["var a = 1;\n",null],"names":["foo"],"mappings":"AAAA,IAAIA;ACAC",
   "ignoreList":[1],"debugId":"85314830-023F-4CF1-B267-535F4E37BB17"}'::sourcemap;
 
--- Key order, whitespace and unknown keys do not matter: same canonical form.
-SELECT '{ "mappings" : "AAAA", "x_unknown": {"a": [1, 2, {"b": null}]},
+-- Key order and whitespace do not matter: same canonical form.  Members
+-- the map does not use are kept verbatim (less whitespace), after the others.
+SELECT '{ "mappings" : "AAAA", "x_unknown": {"a": [1, 2.50, {"b": null}]},
+          "names": [], "sources": ["a.js"], "version": 3 }'::sourcemap::text;
+SELECT '{ "mappings" : "AAAA", "x_unknown": {"a": [1, 2.50, {"b": null}]},
           "names": [], "sources": ["a.js"], "version": 3 }'::sourcemap::text
-     = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA"}'::sourcemap::text AS same;
+     = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA","x_unknown":{"a":[1,2.50,{"b":null}]}}'::sourcemap::text AS same;
+-- The ignore list and the debug id keep the names the input gave them;
+-- members that only stand in for them are kept too.
+SELECT '{"version":3,"sources":["a.js","b.js"],"mappings":"AAAA;ACAA","x_google_ignoreList":[1],
+         "debug_id":"85314830-023f-4cf1-b267-535f4e37bb17","file":null,"scopes":"?"}'::sourcemap;
+SELECT '{"version":3,"sources":["a.js","b.js"],"mappings":"AAAA;ACAA","ignoreList":[0],
+         "x_google_ignoreList":[1],"ignoreList_note":"both"}'::sourcemap;
 
 -- Escapes are decoded; output is UTF-8 JSON.
 SELECT '{"version":3,"sources":["caf\u00e9.js","\ud83d\ude00.js","tab\there"],"names":["\u0041"],"mappings":"AAAAA"}'::sourcemap;
@@ -34,7 +43,8 @@ INSERT INTO maps VALUES
   (2, '{"version":3,"file":"out.js","sourceRoot":"","sources":["a.js","b.js"],"sourcesContent":["var a = 1;\nfoo();\n",null],"names":["foo","bar"],"mappings":"AAAA,IAAIA;ACAJ,CAACC"}'),
   (3, '{"version":3,"sources":[null,"x.js"],"names":[],"mappings":";;A,CCAA;;E","x_google_ignoreList":[0],"debug_id":"00000000-0000-0000-0000-000000000001"}'),
   (4, '{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["s1.js"],"mappings":"AAAA"}},{"offset":{"line":1,"column":5},"map":{"version":3,"sourceRoot":"lib","sources":["s2.js"],"names":["n"],"mappings":"AAAAA"}}]}'),
-  (5, '{"version":3,"sources":["\u00fcber.js"],"sourcesContent":["// \u00fcber \ud83d\ude00\n"],"names":["\u00e9t\u00e9"],"mappings":"AAAAA"}');
+  (5, '{"version":3,"sources":["\u00fcber.js"],"sourcesContent":["// \u00fcber \ud83d\ude00\n"],"names":["\u00e9t\u00e9"],"mappings":"AAAAA"}'),
+  (6, '{"version":3,"sources":["a.js"],"mappings":"AAAA","x_facebook_sources":[null],"x_metro_module_paths":["a"],"scopes":"B","file":null}');
 
 -- Output then input gives the same text and the same stored bytes.
 SELECT id, m::text::sourcemap::text = m::text AS text_stable,

@@ -20,6 +20,7 @@
 #include "format/sm_status.h"
 #include "functions/sm_functab.h"
 #include "functions/sm_inline.h"
+#include "functions/sm_source_functions.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
 #include "symbolicate/sm_compose.h"

@@ -279,7 +279,7 @@ sourcemap_lookup_frame(PG_FUNCTION_ARGS)
 	/* mapping_values filled source, line, col, name, ignored: make room for function */
 	values[5] = values[4];
 	nulls[5] = nulls[4];
-	r = sm_function_at(pm->map, line, col, &fn, &anonymous, &err);
+	r = sm_frame_function(pm->map, line, col, &fn, &anonymous, &err);
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	if (r == 1 && !anonymous)

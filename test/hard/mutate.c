@@ -296,9 +296,9 @@ layout(Layout *l, const Buf *b)
 	}
 
 	/* FUNCTIONS (when the format has it): the function table header, breakpoints, name entries */
-	if (SM_NSECTIONS > 10 && l->sec_len[10] >= 16)
+	if (l->sec_len[SM_SEC_FUNCTIONS] >= 16)
 	{
-		uint32_t	o = l->sec_off[10];
+		uint32_t	o = l->sec_off[SM_SEC_FUNCTIONS];
 		uint32_t	nb = get32(b, o + 8);
 		uint32_t	nn = get32(b, o + 12);
 

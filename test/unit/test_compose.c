@@ -18,14 +18,26 @@
 
 static TuCounts counts;
 
-/* Canonical JSON of a stored map, malloc'ed; NULL on error. */
+/*
+ * Canonical JSON of a stored map, malloc'ed; NULL on error.  remapping
+ * always writes an ignore list; a stored map keeps an empty one verbatim
+ * (README, "What the JSON output keeps"), written last, while a composed
+ * map has none: that member is left out here.
+ */
 static char *
 canonical(SmMap *m, size_t *len, SmError *err)
 {
+	static const char empty[] = ",\"ignoreList\":[]}";
 	char	   *out;
 
 	if (!sm_to_json(m, 0, &out, len, err))
 		return NULL;
+	if (*len >= sizeof(empty) - 1 && strcmp(out + *len - (sizeof(empty) - 1), empty) == 0)
+	{
+		*len -= sizeof(empty) - 2;
+		out[*len - 1] = '}';
+		out[*len] = '\0';
+	}
 	return out;
 }
 

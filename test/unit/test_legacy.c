@@ -2,13 +2,16 @@
  * test_legacy.c -- values stored by older releases (sm_legacy.c), read from
  * the fixtures of test/data/legacy (made by the cores of those commits from
  * vendored maps; fixtures.tsv says which):
- *   - a value stored by release 0.1.0 converts to exactly the bytes today's
+ *   - a value stored by release 0.1.0 or 0.2.0 (format version 1) converts
+ *     to exactly the bytes today's
  *     sm_build makes of the same JSON, and reads the same through the API:
  *     every segment, source, name and content, and the JSON form;
+ *   - a 0.2.0 value also opens in place (sm_open reads that layout) with
+ *     the same answers and JSON;
  *   - values in the current layout are not taken for old ones;
  *   - a development snapshot's value (ten sections, other blocks) is
  *     refused with SM_E_BINARY, never converted;
- *   - damaged 0.1.0 values (every truncation, with and without a header
+ *   - damaged 0.1.0 and 0.2.0 values (every truncation, with and without a header
  *     fixed up to match; a bit flip at every byte with the checksum fixed
  *     up) are refused with SM_E_BINARY or convert to a value that passes
  *     sm_validate.  `make asan` / `make valgrind` run the same checks for
@@ -27,6 +30,8 @@
 #define SAMPLE_FLIPS 1024
 
 static TuCounts total;
+/* the fixture being checked: its name starts with its release */
+static const char *release;
 
 /* The same segments, in the same order, from both maps. */
 static bool
@@ -114,7 +119,29 @@ same_strings(SmMap *a, SmMap *b, const char *what)
 	}
 }
 
-/* A value stored by 0.1.0 against today's build of the same JSON. */
+/* The value (len bytes) opens and reads exactly as today's build `now`. */
+static void
+same_as_today(const uint8_t *v, size_t len, SmMap *now, const char *what, const char *how)
+{
+	SmError		err = {0};
+	SmMap	   *m = sm_open_buffer(&sm_malloc_env, v, len, &err);
+	char	   *ja = NULL,
+			   *jb = NULL;
+	size_t		la = 0,
+				lb = 0;
+
+	if (!tu_check(&total, m != NULL, "%s: %s value does not open: %s", what, how, err.msg))
+		return;
+	same_segments(m, now, what);
+	same_strings(m, now, what);
+	tu_check(&total, sm_to_json(m, 0, &ja, &la, &err) && sm_to_json(now, 0, &jb, &lb, &err) &&
+			 la == lb && memcmp(ja, jb, la) == 0, "%s: JSON forms differ (%s)", what, how);
+	sm_free(&sm_malloc_env, ja);
+	sm_free(&sm_malloc_env, jb);
+	sm_close(m);
+}
+
+/* A value stored by 0.1.0 or 0.2.0 against today's build of the same JSON. */
 static void
 check_release(const uint8_t *old, size_t old_len, const char *map_path, const char *what)
 {
@@ -122,11 +149,6 @@ check_release(const uint8_t *old, size_t old_len, const char *map_path, const ch
 	SmError		err = {0};
 	uint8_t    *conv = NULL;
 	size_t		conv_len = 0;
-	SmMap	   *m;
-	char	   *ja = NULL,
-			   *jb = NULL;
-	size_t		la = 0,
-				lb = 0;
 
 	tu_check(&total, sm_legacy_detect(old, old_len), "%s: not detected as an older layout", what);
 	if (!tu_check(&total, tu_map_build_file(map_path, &now, &err), "%s: build %s: %s", what,
@@ -144,17 +166,10 @@ check_release(const uint8_t *old, size_t old_len, const char *map_path, const ch
 			 "%s: converted bytes (%zu) differ from today's build (%zu)", what, conv_len - 3, now.len);
 	tu_check(&total, sm_validate(conv + 3, conv_len - 3, &sm_malloc_env, &err),
 			 "%s: converted value does not validate: %s", what, err.msg);
-	m = sm_open_buffer(&sm_malloc_env, conv + 3, conv_len - 3, &err);
-	if (tu_check(&total, m != NULL, "%s: converted value does not open: %s", what, err.msg))
-	{
-		same_segments(m, now.map, what);
-		same_strings(m, now.map, what);
-		tu_check(&total, sm_to_json(m, 0, &ja, &la, &err) && sm_to_json(now.map, 0, &jb, &lb, &err) &&
-				 la == lb && memcmp(ja, jb, la) == 0, "%s: JSON forms differ", what);
-		sm_free(&sm_malloc_env, ja);
-		sm_free(&sm_malloc_env, jb);
-		sm_close(m);
-	}
+	same_as_today(conv + 3, conv_len - 3, now.map, what, "converted");
+	/* release 0.2.0's values are also read in place, without conversion */
+	if (strncmp(release, "0.2.0", 5) == 0)
+		same_as_today(old, old_len, now.map, what, "read in place");
 	sm_free(&sm_malloc_env, conv);
 	tu_map_free(&now);
 }
@@ -180,7 +195,7 @@ convert_damaged(const uint8_t *v, size_t len, bool must_refuse, const char *what
 		sm_free(&sm_malloc_env, out);
 		return false;
 	}
-	tu_check(&total, err.code == SM_E_BINARY && strstr(err.msg, "release 0.1.0") != NULL,
+	tu_check(&total, err.code == SM_E_BINARY && strstr(err.msg, "release 0.") != NULL,
 			 "%s at %zu: refused with code %d: %s", what, at, (int) err.code, err.msg);
 	return true;
 }
@@ -189,7 +204,7 @@ convert_damaged(const uint8_t *v, size_t len, bool must_refuse, const char *what
 static void
 fix_checksum(uint8_t *v, size_t len)
 {
-	size_t		prefix = SM_HEADER_SIZE + 10 * SM_TOC_ENTRY_SIZE;
+	size_t		prefix = SM_HEADER_SIZE + (strncmp(release, "0.2.0", 5) == 0 ? 11 : 10) * SM_TOC_ENTRY_SIZE;
 
 	if (len >= prefix)
 		sm_put64(v + SM_H_CHECKSUM, sm_checksum(v + prefix, len - prefix));
@@ -237,6 +252,7 @@ main(void)
 	size_t		list_len;
 	char	   *text = tu_read_file(list, &list_len);
 	int			releases = 0,
+				current = 0,
 				snapshots = 0;
 
 	if (!tu_check(&total, text != NULL, "cannot read %s", list))
@@ -258,11 +274,18 @@ main(void)
 		old = (uint8_t *) tu_read_file(path, &old_len);
 		if (tu_check(&total, old != NULL, "cannot read %s", path))
 		{
+			release = fixture;
 			if (strncmp(fixture, "0.1.0--", 7) == 0)
 			{
 				check_release(old, old_len, map_path, fixture);
 				check_damage(old, old_len, fixture);
 				releases++;
+			}
+			else if (strncmp(fixture, "0.2.0--", 7) == 0)
+			{
+				check_release(old, old_len, map_path, fixture);
+				check_damage(old, old_len, fixture);
+				current++;
 			}
 			else
 			{
@@ -276,9 +299,10 @@ main(void)
 		free(path);
 		free(map_path);
 	}
-	tu_check(&total, releases >= 3 && snapshots >= 2, "fixtures: %d of 0.1.0, %d of snapshots",
-			 releases, snapshots);
-	printf("legacy: %d values of release 0.1.0, %d of a development snapshot\n", releases, snapshots);
+	tu_check(&total, releases >= 3 && current >= 3 && snapshots >= 2,
+			 "fixtures: %d of 0.1.0, %d of 0.2.0, %d of snapshots", releases, current, snapshots);
+	printf("legacy: %d values of release 0.1.0, %d of 0.2.0, %d of a development snapshot\n",
+		   releases, current, snapshots);
 	free(text);
 	free(list);
 	free(dir);

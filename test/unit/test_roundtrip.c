@@ -2,7 +2,8 @@
  * test_roundtrip.c -- the stored form: deterministic, re-inputtable, and
  * safe to read when it arrives as untrusted bytes.
  *
- * For every valid conformance map and every vendored corpus map:
+ * For every valid conformance map, every vendored corpus map and the maps
+ * of test/data/lossless (members kept verbatim):
  *   - sm_build, sm_to_json, sm_build again gives byte-identical stored
  *     values (what pg_dump/restore and COPY rely on), and the canonical
  *     JSON is a fixed point; a prefix (the varlena header room) changes
@@ -119,6 +120,13 @@ collect_maps(MapList *l)
 		tu_golden_free(g);
 		free(gpath);
 	}
+	tu_free_list(files);
+	free(gdir);
+	/* the lossless fixtures: maps with members kept verbatim */
+	gdir = tu_path(data, "lossless");
+	files = tu_list_dir(gdir, ".map");
+	for (f = files; f && *f; f++)
+		add_path(l, tu_path(gdir, *f));
 	tu_free_list(files);
 	free(gdir);
 	free(data);

@@ -352,10 +352,16 @@ json_value(SmJson *js, SmJsonTok tok, TuJson *out)
 			out->type = TJ_NUM;
 			if (!smj_number_int(js, &out->num))
 			{
-				sm_fail(js->err, SM_E_SYNTAX, "test data: non-integer number at byte %zu",
-						js->tok_start);
-				return false;
+				char		tmp[64];
+				size_t		n = js->tok_len < sizeof(tmp) - 1 ? js->tok_len : sizeof(tmp) - 1;
+
+				memcpy(tmp, js->buf + js->tok_start, n);
+				tmp[n] = '\0';
+				out->is_real = true;
+				out->real = strtod(tmp, NULL);
 			}
+			else
+				out->real = (double) out->num;
 			return true;
 		case SMJ_STRING:
 			out->type = TJ_STR;

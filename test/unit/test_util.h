@@ -84,7 +84,9 @@ typedef struct TuJson
 {
 	TuJsonType	type;
 	bool		b;
-	int64_t		num;			/* integers only: the manifests hold no others */
+	int64_t		num;			/* an integer's value */
+	bool		is_real;		/* a number with a fraction or exponent: real holds it */
+	double		real;
 	char	   *str;			/* unescaped, NUL-terminated */
 	size_t		len;
 	size_t		n;				/* items of an array or members of an object */

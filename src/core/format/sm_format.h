@@ -21,6 +21,9 @@
  *     BLOCKS        mapping blocks (zlib or raw), each decodable on its own
  *     CONTENT_INDEX per source: data offset, stored length, raw length, kind
  *     CONTENT       sourcesContent entries, each compressed on its own
+ *     KEPT          the document's other members, verbatim (layout below), or empty
+ *     SOURCE_FUNCTIONS  per source, original position -> enclosing function
+ *                   name (decoded `x_facebook_sources`; layout below), or empty
  *     FUNCTIONS     the function table (generated position -> original
  *                   enclosing function name; layout below), or empty
  *
@@ -43,8 +46,9 @@
  * predicted block, OCOL holds the original column delta minus the generated
  * one for a segment on the previous one's line, source and original line.
  * Segments with the same (line, column) never straddle two blocks.
- * Release 0.1.0 interleaved the fields and had no FUNCTIONS section (see
- * sm_legacy.h).
+ * Release 0.1.0 interleaved the fields and had no FUNCTIONS section;
+ * format version 1 (releases 0.1.0 and 0.2.0) had no KEPT and
+ * SOURCE_FUNCTIONS sections (see sm_legacy.h).
  *
  * String table directory: u32 count, u32 group_shift, u32 chunk count, then
  * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
@@ -59,7 +63,7 @@
 #include <string.h>
 
 #define SM_MAGIC			0x50414D53u /* "SMAP" read as a little-endian u32 */
-#define SM_FORMAT_VERSION	1
+#define SM_FORMAT_VERSION	2
 #define SM_HEADER_SIZE		32	/* also in sm_map.h, for the glue (a mismatch will not compile) */
 #define SM_TOC_ENTRY_SIZE	8
 #define SM_TOC_OFFSET		0	/* u32: from the start of the value */
@@ -89,11 +93,21 @@ typedef enum SmSection
 	SM_SEC_BLOCKS,
 	SM_SEC_CONTENT_INDEX,
 	SM_SEC_CONTENT,
-	SM_SEC_FUNCTIONS,
+	SM_SEC_KEPT,
+	SM_SEC_SOURCE_FUNCTIONS,
+	SM_SEC_FUNCTIONS,			/* last: attaching a table at input is an append */
 	SM_NSECTIONS
 } SmSection;
 
 #define SM_PREFIX_SIZE		(SM_HEADER_SIZE + SM_NSECTIONS * SM_TOC_ENTRY_SIZE)
+
+/*
+ * Release 0.2.0 stored format version 1 with these eleven sections: all but
+ * KEPT and SOURCE_FUNCTIONS, in the same layout.  The reader opens such a
+ * value in place (both sections empty); whatever compares or rewrites
+ * stored bytes converts it first (io/sm_legacy.h).
+ */
+#define SM_NSECTIONS_V020	11
 
 /* META: fixed part, then file and sourceRoot as uvarint (len + 1 | 0 = null) + bytes */
 #define SM_META_SOURCES		0	/* u32 */
@@ -165,6 +179,30 @@ typedef enum SmContentKind
 #define SM_FUNCTAB_NAME		8
 #define SM_FUNCTAB_NONE		0xFFFFFFFFu
 #define SM_FUNCTAB_ANON		0xFFFFFFFEu
+
+/*
+ * KEPT section: empty when the document has nothing beyond what the other
+ * sections hold.  Otherwise:
+ *   uvarint flags        SM_KEPT_*
+ *   uvarint raw length << 1 | deflated
+ *   the member text, raw or raw-deflated: every member of the top-level
+ *   object that no other section holds, `"key":value` as the input spelled
+ *   it less insignificant whitespace, in input order, joined by ','.
+ */
+#define SM_KEPT_X_GOOGLE_IGNORE	1	/* the ignore list was named x_google_ignoreList */
+#define SM_KEPT_DEBUG_ID_SNAKE	2	/* the debug id was named debug_id */
+#define SM_KEPT_FLAGS_KNOWN		(SM_KEPT_X_GOOGLE_IGNORE | SM_KEPT_DEBUG_ID_SNAKE)
+
+/*
+ * SOURCE_FUNCTIONS section: empty, or
+ *   u32 n (the number of sources)
+ *   n x (u32 offset, u32 length): from the end of this directory
+ *   the tables, back to back: for source i a function table (layout below,
+ *   over original positions of that source) or nothing (length 0)
+ */
+#define SM_SF_COUNT			0
+#define SM_SF_DIR			4
+#define SM_SF_ENTRY			8
 
 /*
  * Mapping block streams, in their order in a block.  The writer also keeps

@@ -128,6 +128,21 @@ bool		sm_lookup_batch(SmMap *m, const uint32_t *lines, const uint32_t *cols,
 /* The function table (FUNCTIONS section) bytes; *len 0 when there is none. */
 bool		sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err);
 
+/*
+ * The SOURCE_FUNCTIONS section bytes (original position -> function name
+ * per source, decoded from `x_facebook_sources`); *len 0 when there is none.
+ */
+bool		sm_source_function_tables(SmMap *m, const uint8_t **data, uint32_t *len,
+									  SmError *err);
+
+/*
+ * The members of the document that the value keeps verbatim (KEPT
+ * section): *text (from env, NUL-terminated; NULL when there are none) is
+ * `"key":value` members joined by ',', *flags the SM_KEPT_* names of known
+ * members.
+ */
+bool		sm_kept(SmMap *m, uint32_t *flags, char **text, uint32_t *len, SmError *err);
+
 /* Iterate every segment in generated order (line, column, map order). */
 typedef struct SmIter SmIter;
 SmIter	   *sm_iter_begin(SmMap *m, SmError *err);

@@ -18,6 +18,7 @@
 #include "format/sm_packed.h"
 #include "format/sm_reader.h"
 #include "format/sm_strtab.h"
+#include "json/sm_json.h"
 
 /* zlib cannot expand data by more than about 1032:1 */
 #define SM_MAX_ZLIB_RATIO 1100
@@ -40,6 +41,7 @@ struct SmMap
 	SmFetchFn	fetch;
 	void	   *fetch_ctx;
 	uint32_t	total;
+	uint32_t	upgrade_bytes;	/* what today's layout adds to a 0.2.0 value read in place */
 	uint16_t	flags;
 	uint32_t	sec_off[SM_NSECTIONS];
 	uint32_t	sec_len[SM_NSECTIONS];
@@ -57,7 +59,8 @@ struct SmMap
 	const uint8_t *ignore;
 	uint32_t	nignore;
 	const uint8_t *content_index;
-	const uint8_t *functions;	/* FUNCTIONS section, read on first use */
+	const uint8_t *functions;
+	const uint8_t *source_functions;	/* SOURCE_FUNCTIONS, once asked for */	/* FUNCTIONS section, read on first use */
 	SmTable		sources;
 	SmTable		names;
 	/* the current block: packed (pk), or decoded in segs (cur_block, if whole) */
@@ -151,7 +154,8 @@ open_common(SmMap *m, SmError *err)
 			   *meta,
 			   *p,
 			   *end;
-	uint32_t	off = SM_PREFIX_SIZE;
+	uint32_t	off;
+	bool		v020;
 
 	if (m->total < SM_PREFIX_SIZE)
 		return sm_fail(err, SM_E_BINARY, "value of %u bytes is shorter than the header", m->total);
@@ -159,7 +163,9 @@ open_common(SmMap *m, SmError *err)
 		return false;
 	if (sm_get32(h + SM_H_MAGIC) != SM_MAGIC)
 		return sm_fail(err, SM_E_BINARY, "not a sourcemap value (bad magic)");
-	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION)
+	/* release 0.2.0's layout (format 1, eleven sections) is read as it is, in place */
+	v020 = sm_get16(h + SM_H_VERSION) == 1 && sm_get32(h + SM_H_NSECT) == SM_NSECTIONS_V020;
+	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION && !v020)
 		return sm_fail(err, SM_E_BINARY, "unsupported sourcemap format version %u (this build reads version %d)",
 					   sm_get16(h + SM_H_VERSION), SM_FORMAT_VERSION);
 	m->flags = sm_get16(h + SM_H_FLAGS);
@@ -168,21 +174,30 @@ open_common(SmMap *m, SmError *err)
 	if (sm_get32(h + SM_H_TOTAL) != m->total)
 		return sm_fail(err, SM_E_BINARY, "header length %u does not match the value's %u bytes",
 					   sm_get32(h + SM_H_TOTAL), m->total);
-	if (sm_get32(h + SM_H_NSECT) != SM_NSECTIONS)
+	if (sm_get32(h + SM_H_NSECT) != SM_NSECTIONS && !v020)
 		return sm_fail(err, SM_E_BINARY, "unexpected section count %u", sm_get32(h + SM_H_NSECT));
 	for (int i = SM_H_RESERVED; i < SM_HEADER_SIZE; i++)
 		if (h[i] != 0)
 			return sm_fail(err, SM_E_BINARY, "reserved header byte %d is not zero", i);
-	for (int i = 0; i < SM_NSECTIONS; i++)
+	off = SM_HEADER_SIZE + (v020 ? SM_NSECTIONS_V020 : SM_NSECTIONS) * SM_TOC_ENTRY_SIZE;
+	for (int i = 0, k = 0; i < SM_NSECTIONS; i++)
 	{
-		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET);
-		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH);
+		if (v020 && (i == SM_SEC_KEPT || i == SM_SEC_SOURCE_FUNCTIONS))
+		{
+			m->sec_off[i] = off;	/* not in that layout: empty */
+			m->sec_len[i] = 0;
+			continue;
+		}
+		m->sec_off[i] = sm_get32(h + SM_HEADER_SIZE + k * SM_TOC_ENTRY_SIZE + SM_TOC_OFFSET);
+		m->sec_len[i] = sm_get32(h + SM_HEADER_SIZE + k * SM_TOC_ENTRY_SIZE + SM_TOC_LENGTH);
+		k++;
 		if (m->sec_off[i] != off || m->sec_len[i] > m->total - off)
 			return sm_fail(err, SM_E_BINARY, "section %d is out of place", i);
 		off += m->sec_len[i];
 	}
 	if (off != m->total)
 		return sm_fail(err, SM_E_BINARY, "sections do not fill the value");
+	m->upgrade_bytes = v020 ? (SM_NSECTIONS - SM_NSECTIONS_V020) * SM_TOC_ENTRY_SIZE : 0;
 
 	/* everything a lookup needs in one read */
 	hot = get(m, 0, m->sec_off[SM_SEC_LAST_HOT] + m->sec_len[SM_SEC_LAST_HOT], true, err);
@@ -965,17 +980,102 @@ sm_source_content(SmMap *m, uint32_t idx, char **out, uint32_t *out_len, bool *i
 	return true;
 }
 
-bool
-sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+/* A whole section, read once and kept in *cache; *len 0 when it is empty. */
+static bool
+whole_section(SmMap *m, SmSection sec, const uint8_t **cache, const uint8_t **data,
+			  uint32_t *len, SmError *err)
 {
-	*len = m->sec_len[SM_SEC_FUNCTIONS];
+	*len = m->sec_len[sec];
 	*data = NULL;
 	if (*len == 0)
 		return true;
-	if (m->functions == NULL)
-		m->functions = get(m, m->sec_off[SM_SEC_FUNCTIONS], *len, true, err);
-	*data = m->functions;
-	return m->functions != NULL;
+	if (*cache == NULL)
+		*cache = get(m, m->sec_off[sec], *len, true, err);
+	*data = *cache;
+	return *cache != NULL;
+}
+
+bool
+sm_function_table(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+{
+	return whole_section(m, SM_SEC_FUNCTIONS, &m->functions, data, len, err);
+}
+
+bool
+sm_source_function_tables(SmMap *m, const uint8_t **data, uint32_t *len, SmError *err)
+{
+	return whole_section(m, SM_SEC_SOURCE_FUNCTIONS, &m->source_functions, data, len, err);
+}
+
+/* Is s (len bytes) one JSON object, members kept verbatim? */
+static bool
+members_valid(const char *s, size_t len)
+{
+	SmError		ignored = {0};
+	SmJson		js;
+	SmJsonTok	t;
+
+	smj_init(&js, s, len, &ignored);
+	while ((t = smj_next(&js)) != SMJ_EOF)
+		if (t == SMJ_ERROR)
+			return false;
+	return true;
+}
+
+bool
+sm_kept(SmMap *m, uint32_t *flags, char **text, uint32_t *len, SmError *err)
+{
+	uint32_t	seclen = m->sec_len[SM_SEC_KEPT];
+	const uint8_t *sec,
+			   *p,
+			   *end;
+	uint64_t	f,
+				rl;
+	uint32_t	head,
+				rawlen;
+	char	   *dst;
+	const uint8_t *src;
+
+	*flags = 0;
+	*text = NULL;
+	*len = 0;
+	if (seclen == 0)
+		return true;
+	if ((sec = get(m, m->sec_off[SM_SEC_KEPT], seclen < 20 ? seclen : 20, false, err)) == NULL)
+		return false;
+	p = sec;
+	end = sec + (seclen < 20 ? seclen : 20);
+	if (!sm_read_uvarint(&p, end, &f) || !sm_read_uvarint(&p, end, &rl) ||
+		(f & ~(uint64_t) SM_KEPT_FLAGS_KNOWN) || (rl >> 1) > 0x3FFFFFFF)
+		return sm_fail(err, SM_E_BINARY, "KEPT section header is malformed");
+	head = (uint32_t) (p - sec);
+	rawlen = (uint32_t) (rl >> 1);
+	/* room for "{" text "}": the text must be object members, or output would not be JSON */
+	dst = sm_alloc(m->env, (size_t) rawlen + 2, err);
+	if (dst == NULL)
+		return false;
+	src = expand(m, SM_SEC_KEPT, head, seclen - head, rawlen, (rl & 1) != 0, false,
+				 (uint8_t *) dst + 1, err);
+	if (src == NULL)
+	{
+		sm_free(m->env, dst);
+		return false;
+	}
+	if (src != (const uint8_t *) dst + 1)
+		memcpy(dst + 1, src, rawlen);
+	dst[0] = '{';
+	dst[rawlen + 1] = '}';
+	if (!members_valid(dst, (size_t) rawlen + 2))
+	{
+		sm_free(m->env, dst);
+		return sm_fail(err, SM_E_BINARY, "KEPT section does not hold JSON object members");
+	}
+	memmove(dst, dst + 1, rawlen);
+	dst[rawlen] = '\0';
+	*flags = (uint32_t) f;
+	*text = dst;
+	*len = rawlen;
+	return true;
 }
 
 bool
@@ -992,7 +1092,7 @@ sm_info(SmMap *m, SmInfo *info, SmError *err)
 	info->generated_lines = m->nlines;
 	info->sources = m->nsources;
 	info->names = m->nnames;
-	info->stored_bytes = m->total;
+	info->stored_bytes = m->total + m->upgrade_bytes;	/* in today's layout */
 	return true;
 }
 

@@ -16,6 +16,7 @@
 #include "format/sm_format.h"
 #include "format/sm_strtab.h"
 #include "functions/sm_functions.h"
+#include "functions/sm_source_functions.h"
 #include "io/sm_io.h"
 #include "json/sm_doc.h"
 #include "json/sm_json.h"
@@ -47,6 +48,7 @@ typedef struct Builder
 	SmBuf		scratch;		/* unescaped strings */
 	SmBuf		line;			/* SmMapping[] of the current generated line */
 	SmBuf		sort_tmp;
+	SmBuf		source_functions;	/* the SOURCE_FUNCTIONS section */
 	uint32_t	nsources;
 	uint32_t	nnames;
 	uint32_t	gen_lines;
@@ -686,12 +688,48 @@ put_opt_string(Builder *b, SmBuf *out, const SmSpan *s, bool has, const char *fi
 	return smb_uvarint(out, (uint64_t) n + 1) && smb_append(out, t, n);
 }
 
+/*
+ * The KEPT section: the top-level members no other section holds, as the
+ * input spelled them less whitespace, and how known members were named.
+ * An index map keeps its own members, not those of its sections.
+ */
+static bool
+build_kept(Builder *b, const SmDoc *top, SmBuf *out)
+{
+	const SmKeptMember *k = (const SmKeptMember *) top->kept.data;
+	size_t		n = top->kept.len / sizeof(SmKeptMember);
+	uint32_t	flags = 0;
+	SmBuf		text,
+				packed;
+	bool		compressed = false,
+				ok = true;
+
+	if ((top->kept_flags & SM_DOC_KEPT_X_GOOGLE_IGNORE) && !top->has_sections)
+		flags |= SM_KEPT_X_GOOGLE_IGNORE;
+	if (top->kept_flags & SM_DOC_KEPT_DEBUG_ID_SNAKE)
+		flags |= SM_KEPT_DEBUG_ID_SNAKE;
+	if (n == 0 && flags == 0)
+		return true;
+	smb_init(&text, b->env, b->err);
+	smb_init(&packed, b->env, b->err);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (i == 0 || smb_append(&text, ",", 1)) &&
+			smj_minify_append(b->json + k[i].at, k[i].end - k[i].at, &text);
+	ok = ok && smz_deflate_append(&b->zcontent, &packed, text.data, text.len, &compressed, b->err) &&
+		smb_uvarint(out, flags) && smb_uvarint(out, (uint64_t) text.len << 1 | compressed) &&
+		smb_append(out, packed.data, packed.len);
+	smb_free(&text);
+	smb_free(&packed);
+	return ok;
+}
+
 /* Lay out header, table of contents and sections into one block. */
 static bool
 assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out_len)
 {
 	SmBuf		meta,
 				functions,
+				kept,
 				src_dir,
 				src_data,
 				name_dir,
@@ -710,6 +748,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 
 	smb_init(&meta, b->env, b->err);
 	smb_init(&functions, b->env, b->err);
+	smb_init(&kept, b->env, b->err);
 	smb_init(&src_dir, b->env, b->err);
 	smb_init(&src_data, b->env, b->err);
 	smb_init(&name_dir, b->env, b->err);
@@ -750,7 +789,8 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 		}
 	}
 	if (!smst_finish(&b->sources, &src_dir, &src_data) ||
-		!smst_finish(&b->names, &name_dir, &name_data))
+		!smst_finish(&b->names, &name_dir, &name_data) ||
+		!build_kept(b, top, &kept))
 		goto done;
 
 	sec[SM_SEC_META] = &meta;
@@ -763,6 +803,8 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 	sec[SM_SEC_CONTENT_INDEX] = &b->content_index;
 	sec[SM_SEC_BLOCKS] = &b->blocks.data;
 	sec[SM_SEC_CONTENT] = &b->content_data;
+	sec[SM_SEC_KEPT] = &kept;
+	sec[SM_SEC_SOURCE_FUNCTIONS] = &b->source_functions;
 	sec[SM_SEC_FUNCTIONS] = &functions;	/* filled by attach_table */
 
 	total = SM_PREFIX_SIZE;
@@ -803,6 +845,7 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 done:
 	smb_free(&meta);
 	smb_free(&functions);
+	smb_free(&kept);
 	smb_free(&src_dir);
 	smb_free(&src_data);
 	smb_free(&name_dir);
@@ -907,11 +950,14 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.content_data, env, err);
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
+	smb_init(&b.source_functions, env, err);
 
 	/* compressed contents never exceed their raw size: no regrowth */
 	ok = smb_reserve(&b.content_data, (size_t) content_bytes) &&
 		add_map(&b, doc, 0, 0, false) &&
 		smbw_finish(&b.blocks) &&
+		(doc->has_sections ||
+		 sm_source_functions_decode(json, doc, b.nsources, env, &b.source_functions, err)) &&
 		assemble(&b, doc, prefix, out, out_len);
 	if (ok && (doc->has_functions || doc->any_scopes))
 	{
@@ -963,6 +1009,7 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_free(&b.scratch);
 	smb_free(&b.line);
 	smb_free(&b.sort_tmp);
+	smb_free(&b.source_functions);
 	sm_doc_free(doc, env);
 	return ok;
 }

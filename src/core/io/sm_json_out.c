@@ -1,8 +1,9 @@
 /*
  * sm_json_out.c -- write a stored map back as canonical JSON: fixed member
  * order, absent members left out, strings escaped minimally, mappings
- * re-encoded from the sorted segments.  Reading the output back gives the
- * same stored bytes, which is what dump/restore and COPY rely on.
+ * re-encoded from the sorted segments, then the members the value keeps
+ * verbatim.  Reading the output back gives the same stored bytes, which is
+ * what dump/restore and COPY rely on.
  */
 #include <stdio.h>
 
@@ -62,8 +63,12 @@ write_json(SmMap *m, SmBuf *out, SmError *err)
 	bool		any_content = false;
 	bool		ok = false;
 	char		num[32];
+	uint32_t	kept_flags = 0,
+				kept_len = 0;
+	char	   *kept = NULL;
 
-	if (!sm_info(m, &info, err) || !put(&b, "{\"version\":3"))
+	if (!sm_info(m, &info, err) || !sm_kept(m, &kept_flags, &kept, &kept_len, err) ||
+		!put(&b, "{\"version\":3"))
 		goto done;
 	if (!info.file.isnull && (!put(&b, ",\"file\":") || !put_str(&b, &info.file)))
 		goto done;
@@ -126,7 +131,8 @@ write_json(SmMap *m, SmBuf *out, SmError *err)
 			if (!sm_source_ignored(m, i))
 				continue;
 			snprintf(num, sizeof(num), "%u", i);
-			if (!put(&b, first ? ",\"ignoreList\":[" : ",") || !put(&b, num))
+			if (!put(&b, !first ? "," : (kept_flags & SM_KEPT_X_GOOGLE_IGNORE) ?
+					 ",\"x_google_ignoreList\":[" : ",\"ignoreList\":[") || !put(&b, num))
 				goto done;
 			first = false;
 		}
@@ -142,7 +148,8 @@ write_json(SmMap *m, SmBuf *out, SmError *err)
 				 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 				 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
 				 d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
-		if (!put(&b, ",\"debugId\":\"") || !put(&b, uuid) || !put(&b, "\""))
+		if (!put(&b, (kept_flags & SM_KEPT_DEBUG_ID_SNAKE) ? ",\"debug_id\":\"" : ",\"debugId\":\"") ||
+			!put(&b, uuid) || !put(&b, "\""))
 			goto done;
 	}
 	{
@@ -154,8 +161,11 @@ write_json(SmMap *m, SmBuf *out, SmError *err)
 							!sm_functions_to_json(tab, tablen, &b, err))))
 			goto done;
 	}
+	if (kept_len > 0 && (!put(&b, ",") || !smb_append(&b, kept, kept_len)))
+		goto done;
 	ok = put(&b, "}");
 done:
+	sm_free(sm_map_env(m), kept);
 	*out = b;
 	return ok;
 }

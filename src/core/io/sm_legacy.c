@@ -1,6 +1,12 @@
 /*
- * sm_legacy.c -- read values stored by release 0.1.0 (sm_legacy.h; the
- * layout is in doc/FORMAT.md, "Values stored by release 0.1.0").
+ * sm_legacy.c -- read values stored by releases 0.1.0 and 0.2.0
+ * (sm_legacy.h; the layouts are in doc/FORMAT.md, "Values of format
+ * version 1").
+ *
+ * A 0.2.0 value (format version 1, eleven sections) lacks only the KEPT
+ * and SOURCE_FUNCTIONS sections of version 2, which are empty for every
+ * map it could hold: converting it inserts them, empty, and checks the
+ * result with sm_validate; nothing else changes.
  *
  * A 0.1.0 value differs from today's in two ways: it has no FUNCTIONS
  * section, and a mapping block holds each segment's fields one after the
@@ -23,7 +29,9 @@
 
 /* release 0.1.0: the sections of SmSection up to CONTENT */
 #define V010_NSECTIONS		10
-#define V010_PREFIX			(SM_HEADER_SIZE + V010_NSECTIONS * SM_TOC_ENTRY_SIZE)
+/* release 0.2.0: the same and FUNCTIONS */
+#define V020_NSECTIONS		11
+#define V1_PREFIX(nsect)	(SM_HEADER_SIZE + (nsect) * SM_TOC_ENTRY_SIZE)
 /* its writer ended a block at the first new position after 256 segments */
 #define V010_BLOCK_SEGMENTS	256
 /* zlib cannot expand data by more than about 1032:1 */
@@ -33,8 +41,9 @@ typedef struct V010
 {
 	const uint8_t *data;
 	size_t		len;
-	uint32_t	off[V010_NSECTIONS];
-	uint32_t	slen[V010_NSECTIONS];
+	int			nsect;			/* V010_NSECTIONS or V020_NSECTIONS */
+	uint32_t	off[V020_NSECTIONS];
+	uint32_t	slen[V020_NSECTIONS];
 	SmBlockLimits lim;			/* META's source, name and line counts */
 	uint32_t	nblocks;
 	uint64_t	nsegments;
@@ -46,7 +55,8 @@ bool
 sm_legacy_detect(const uint8_t *data, size_t len)
 {
 	return len >= SM_HEADER_SIZE && sm_get32(data + SM_H_MAGIC) == SM_MAGIC &&
-		sm_get16(data + SM_H_VERSION) == 1 && sm_get32(data + SM_H_NSECT) == V010_NSECTIONS;
+		sm_get16(data + SM_H_VERSION) == 1 &&
+		(sm_get32(data + SM_H_NSECT) == V010_NSECTIONS || sm_get32(data + SM_H_NSECT) == V020_NSECTIONS);
 }
 
 /* Header, table of contents and META's counts. */
@@ -54,11 +64,15 @@ static bool
 read_layout(V010 *v)
 {
 	const uint8_t *d = v->data;
-	uint64_t	expect = V010_PREFIX;
+	uint64_t	expect;
 	const uint8_t *meta;
 
-	if (v->len < V010_PREFIX || !sm_legacy_detect(d, v->len))
+	if (!sm_legacy_detect(d, v->len))
 		return sm_fail(v->err, SM_E_BINARY, "header too short or not of that layout");
+	v->nsect = (int) sm_get32(d + SM_H_NSECT);
+	expect = V1_PREFIX(v->nsect);
+	if (v->len < expect)
+		return sm_fail(v->err, SM_E_BINARY, "value too short for its table of contents");
 	if (sm_get32(d + SM_H_TOTAL) != v->len)
 		return sm_fail(v->err, SM_E_BINARY, "header says %u bytes, the value has %zu",
 					   sm_get32(d + SM_H_TOTAL), v->len);
@@ -67,9 +81,9 @@ read_layout(V010 *v)
 	for (int i = 0; i < 8; i++)
 		if (d[SM_H_RESERVED + i] != 0)
 			return sm_fail(v->err, SM_E_BINARY, "reserved header bytes are not zero");
-	if (sm_get64(d + SM_H_CHECKSUM) != sm_checksum(d + V010_PREFIX, v->len - V010_PREFIX))
+	if (sm_get64(d + SM_H_CHECKSUM) != sm_checksum(d + expect, v->len - expect))
 		return sm_fail(v->err, SM_E_BINARY, "checksum mismatch");
-	for (int i = 0; i < V010_NSECTIONS; i++)
+	for (int i = 0; i < v->nsect; i++)
 	{
 		v->off[i] = sm_get32(d + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE);
 		v->slen[i] = sm_get32(d + SM_HEADER_SIZE + i * SM_TOC_ENTRY_SIZE + 4);
@@ -261,11 +275,13 @@ convert_blocks(V010 *v, SmBlockWriter *w)
 }
 
 /*
- * The value in the current layout: the sections of v, the blocks of w in
- * place of v's, and an empty FUNCTIONS section.
+ * The value in the current layout, after `prefix` unused bytes: the
+ * sections of v, the blocks of w in place of v's (unless w is NULL), empty
+ * KEPT and SOURCE_FUNCTIONS sections, and v's FUNCTIONS section or an
+ * empty one.
  */
 static bool
-relayout(V010 *v, SmBlockWriter *w, uint8_t **out, size_t *out_len)
+relayout(V010 *v, SmBlockWriter *w, size_t prefix, uint8_t **out, size_t *out_len)
 {
 	const uint8_t *sec[SM_NSECTIONS];
 	size_t		len[SM_NSECTIONS];
@@ -278,19 +294,31 @@ relayout(V010 *v, SmBlockWriter *w, uint8_t **out, size_t *out_len)
 		sec[i] = i < V010_NSECTIONS ? v->data + v->off[i] : NULL;
 		len[i] = i < V010_NSECTIONS ? v->slen[i] : 0;
 	}
-	sec[SM_SEC_BLOCK_INDEX] = w->index.data;
-	len[SM_SEC_BLOCK_INDEX] = w->index.len;
-	sec[SM_SEC_BLOCKS] = w->data.data;
-	len[SM_SEC_BLOCKS] = w->data.len;
+	if (v->nsect == V020_NSECTIONS)
+	{
+		sec[SM_SEC_FUNCTIONS] = v->data + v->off[V010_NSECTIONS];
+		len[SM_SEC_FUNCTIONS] = v->slen[V010_NSECTIONS];
+	}
+	if (w != NULL)
+	{
+		sec[SM_SEC_BLOCK_INDEX] = w->index.data;
+		len[SM_SEC_BLOCK_INDEX] = w->index.len;
+		sec[SM_SEC_BLOCKS] = w->data.data;
+		len[SM_SEC_BLOCKS] = w->data.len;
+	}
 	for (int i = 0; i < SM_NSECTIONS; i++)
 		total += len[i];
 	if (total > SM_MAX_VALUE_BYTES)
 		return sm_fail(v->err, SM_E_LIMIT, "the map would take %zu bytes, over the limit of %u",
 					   total, SM_MAX_VALUE_BYTES);
-	buf = sm_alloc(v->env, total, v->err);
+	buf = sm_alloc(v->env, prefix + total, v->err);
 	if (buf == NULL)
 		return false;
+	*out = buf;
+	*out_len = prefix + total;
+	buf += prefix;
 	memcpy(buf, v->data, SM_HEADER_SIZE);
+	sm_put16(buf + SM_H_VERSION, SM_FORMAT_VERSION);
 	sm_put32(buf + SM_H_TOTAL, (uint32_t) total);
 	sm_put32(buf + SM_H_NSECT, SM_NSECTIONS);
 	for (int i = 0; i < SM_NSECTIONS; i++)
@@ -301,10 +329,9 @@ relayout(V010 *v, SmBlockWriter *w, uint8_t **out, size_t *out_len)
 			memcpy(buf + off, sec[i], len[i]);
 		off += len[i];
 	}
-	sm_put32(buf + SM_PREFIX_SIZE + SM_META_BLOCKS, w->nblocks);	/* META comes first */
+	if (w != NULL)
+		sm_put32(buf + SM_PREFIX_SIZE + SM_META_BLOCKS, w->nblocks);	/* META comes first */
 	sm_put64(buf + SM_H_CHECKSUM, sm_checksum(buf + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
-	*out = buf;
-	*out_len = total;
 	return true;
 }
 
@@ -343,9 +370,21 @@ sm_legacy_convert(const uint8_t *data, size_t len, const SmEnv *env, size_t pref
 	v.env = env;
 	v.err = err;
 	smbw_init(&w, env, err);
-	ok = read_layout(&v) && convert_blocks(&v, &w) && relayout(&v, &w, &mid, &mid_len) &&
-		sm_validate(mid, mid_len, env, err) &&
-		rebuild(mid, mid_len, env, prefix, out, out_len, err);
+	ok = read_layout(&v);
+	if (ok && v.nsect == V020_NSECTIONS)
+	{
+		/* release 0.2.0: only the two new sections, empty, are missing */
+		ok = relayout(&v, NULL, prefix, out, out_len);
+		if (ok && !sm_validate(*out + prefix, *out_len - prefix, env, err))
+		{
+			sm_free(env, *out);
+			ok = false;
+		}
+	}
+	else
+		ok = ok && convert_blocks(&v, &w) && relayout(&v, &w, 0, &mid, &mid_len) &&
+			sm_validate(mid, mid_len, env, err) &&
+			rebuild(mid, mid_len, env, prefix, out, out_len, err);
 	smbw_free(&w);
 	sm_free(env, mid);
 	if (!ok && err->code == SM_E_BINARY)
@@ -353,9 +392,17 @@ sm_legacy_convert(const uint8_t *data, size_t len, const SmEnv *env, size_t pref
 		char		detail[SM_ERROR_MSG_MAX];
 
 		snprintf(detail, sizeof(detail), "%s", err->msg);
-		sm_fail(err, SM_E_BINARY,
-				"value has the 10 sections of release 0.1.0 but is not a valid 0.1.0 value "
-				"(damaged, or stored by an unreleased development version): %s", detail);
+		if (v.nsect == V020_NSECTIONS)
+			sm_fail(err, SM_E_BINARY,
+					"value has the 11 sections of release 0.2.0 (format version 1) but is not a valid "
+					"value of that release (damaged): %s", detail);
+		else if (v.nsect == 0)
+			sm_fail(err, SM_E_BINARY,
+					"value is not one of release 0.1.0 or 0.2.0 (format version 1): %s", detail);
+		else
+			sm_fail(err, SM_E_BINARY,
+					"value has the 10 sections of release 0.1.0 but is not a valid 0.1.0 value "
+					"(damaged, or stored by an unreleased development version): %s", detail);
 	}
 	return ok;
 }

@@ -4,8 +4,12 @@
  * the layers above: the function table must be the one its own breakpoints
  * encode to (sm_functions.c), and the value's JSON form must fit
  * SM_MAX_DOCUMENT_BYTES (sm_json_out.c), so that what is stored can always
- * be written out and read back.
+ * be written out and read back; and a value that keeps members of its
+ * document (KEPT, SOURCE_FUNCTIONS) must be what its own JSON form builds.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "base/sm_limits.h"
 #include "format/sm_reader.h"
 #include "functions/sm_functions.h"
@@ -37,6 +41,52 @@ check_json_size(SmMap *m, SmError *err)
 	return true;
 }
 
+/*
+ * The members a value keeps verbatim (and the function tables decoded from
+ * one of them) are checked the one way that cannot drift from ingest: the
+ * value's JSON form must build back to exactly these bytes.  Values without
+ * kept members skip this.
+ */
+static bool
+check_kept(SmMap *m, const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
+{
+	uint32_t	flags,
+				klen,
+				sflen;
+	char	   *text,
+			   *json = NULL;
+	const uint8_t *sf;
+	uint8_t    *again = NULL;
+	size_t		json_len = 0,
+				again_len = 0;
+	bool		ok;
+
+	if (!sm_kept(m, &flags, &text, &klen, err) || !sm_source_function_tables(m, &sf, &sflen, err))
+		return false;
+	sm_free(env, text);
+	if (text == NULL && flags == 0 && sflen == 0)
+		return true;
+	ok = sm_to_json(m, 0, &json, &json_len, err) &&
+		sm_build(json, json_len, env, 0, &again, &again_len, err);
+	if (ok)
+	{
+		bool		same = again_len == len && memcmp(again, data, len) == 0;
+
+		sm_free(env, again);	/* sm_build gives nothing to free when it fails */
+		if (!same)
+			ok = sm_fail(err, SM_E_BINARY, "the kept members do not build this value again");
+	}
+	else if (err->code != SM_E_NOMEM)
+	{
+		char		detail[SM_ERROR_MSG_MAX];
+
+		snprintf(detail, sizeof(detail), "%s", err->msg);
+		ok = sm_fail(err, SM_E_BINARY, "the kept members do not read back: %s", detail);
+	}
+	sm_free(env, json);
+	return ok;
+}
+
 bool
 sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 {
@@ -49,7 +99,8 @@ sm_validate(const uint8_t *data, size_t len, const SmEnv *env, SmError *err)
 		sm_check_blocks(m, err) &&
 		check_functions(m, env, err) &&
 		sm_check_strings(m, err) &&
-		check_json_size(m, err);
+		check_json_size(m, err) &&
+		check_kept(m, data, len, env, err);
 	sm_close(m);
 	return ok;
 }

@@ -1,7 +1,8 @@
 /*
  * sm_doc.c -- read the JSON of a source map into an SmDoc: one pass over
  * the pull parser, each known member checked for its type, unknown members
- * skipped without being built.  Error messages name the member (with its
+ * skipped without being built (at the top level their place in the input
+ * is kept, for the stored value to keep them verbatim).  Error messages name the member (with its
  * path inside an index map) and the byte offset.
  */
 #include <stdio.h>
@@ -321,6 +322,7 @@ doc_new(Parser *p, size_t at)
 	smb_init(&doc->ignore, p->env, p->err);
 	smb_init(&doc->sections, p->env, p->err);
 	smb_init(&doc->functions, p->env, p->err);
+	smb_init(&doc->kept, p->env, p->err);
 	return doc;
 }
 
@@ -494,6 +496,62 @@ parse_functions(Parser *p, SmDoc *doc)
 	}
 }
 
+/*
+ * Keep the member whose key token began at key_at and whose value was just
+ * consumed (top level only: members inside index-map sections are
+ * flattened away).  Returns the member's index in doc->kept, or -1.
+ */
+static int
+keep_member(Parser *p, SmDoc *doc, size_t key_at)
+{
+	SmKeptMember k;
+
+	if (p->map_depth > 0)
+		return -2;
+	k.at = (uint32_t) key_at;
+	k.end = (uint32_t) p->js.pos;
+	if (!smb_append(&doc->kept, &k, sizeof(k)))
+		return -1;
+	return (int) (doc->kept.len / sizeof(k)) - 1;
+}
+
+/* Drop kept member i (a member that turned out to be the one used). */
+static void
+unkeep_member(SmDoc *doc, int i)
+{
+	SmKeptMember *v = (SmKeptMember *) doc->kept.data;
+	size_t		n = doc->kept.len / sizeof(SmKeptMember);
+
+	if (i < 0)
+		return;
+	memmove(v + i, v + i + 1, (n - (size_t) i - 1) * sizeof(SmKeptMember));
+	doc->kept.len -= sizeof(SmKeptMember);
+}
+
+/*
+ * At the top level, once all members are read: the members that the other
+ * sections hold after all are not kept verbatim.  ignore_kept is the ignore
+ * list used (x_google when it was named so), snake_kept debug_id when it
+ * gave the debug id (-2: none).  An ignore list without entries is kept as
+ * written (the output writes none); an index map's own ignore lists are not
+ * read, nor kept.
+ */
+static void
+drop_used_members(SmDoc *doc, int ignore_kept, bool x_google, int snake_kept)
+{
+	size_t		nignore = doc->ignore.len / sizeof(uint32_t);
+
+	if (ignore_kept >= 0 && nignore == 0 && !doc->has_sections)
+		ignore_kept = -2;
+	if (ignore_kept >= 0 && x_google && !doc->has_sections)
+		doc->kept_flags |= SM_DOC_KEPT_X_GOOGLE_IGNORE;
+	if (snake_kept >= 0)
+		doc->kept_flags |= SM_DOC_KEPT_DEBUG_ID_SNAKE;
+	/* the later one first, so that the other's index stays right */
+	unkeep_member(doc, ignore_kept > snake_kept ? ignore_kept : snake_kept);
+	unkeep_member(doc, ignore_kept > snake_kept ? snake_kept : ignore_kept);
+}
+
 /* Claim a member; a known member may appear only once. */
 static bool
 claim(Parser *p, bool *seen, const char *field, SmJsonTok t)
@@ -525,10 +583,15 @@ parse_map(Parser *p, SmDoc *doc)
 	uint32_t	xignore_at = 0,
 				unused_at;
 	bool		ok = false;
+	int			ignore_kept = -2,
+				xignore_kept = -2,
+				snake_kept = -2;
+	size_t		key_at;
 
 	smb_init(&xignore, p->env, p->err);
 	while ((t = smj_next(&p->js)) == SMJ_KEY)
 	{
+		key_at = tok_at(p, t);
 		if (key_is(p, "version"))
 		{
 			SmJsonTok	v;
@@ -554,13 +617,15 @@ parse_map(Parser *p, SmDoc *doc)
 		else if (key_is(p, "file"))
 		{
 			if (!claim(p, &seen_file, "file", t) ||
-				!parse_opt_string(p, "file", &doc->has_file, &doc->file))
+				!parse_opt_string(p, "file", &doc->has_file, &doc->file) ||
+				(!doc->has_file && keep_member(p, doc, key_at) == -1))
 				goto done;
 		}
 		else if (key_is(p, "sourceRoot"))
 		{
 			if (!claim(p, &seen_root, "sourceRoot", t) ||
-				!parse_opt_string(p, "sourceRoot", &doc->has_root, &doc->root))
+				!parse_opt_string(p, "sourceRoot", &doc->has_root, &doc->root) ||
+				(!doc->has_root && keep_member(p, doc, key_at) == -1))
 				goto done;
 		}
 		else if (key_is(p, "sources"))
@@ -607,13 +672,15 @@ parse_map(Parser *p, SmDoc *doc)
 		{
 			if (!claim(p, &seen_ignore, "ignoreList", t))
 				goto done;
-			if (!parse_index_array(p, "ignoreList", &doc->ignore, &doc->ignore_at))
+			if (!parse_index_array(p, "ignoreList", &doc->ignore, &doc->ignore_at) ||
+				(ignore_kept = keep_member(p, doc, key_at)) == -1)
 				goto done;
 		}
 		else if (key_is(p, "x_google_ignoreList"))
 		{
 			if (!claim(p, &seen_xignore, "x_google_ignoreList", t) ||
-				!parse_index_array(p, "x_google_ignoreList", &xignore, &xignore_at))
+				!parse_index_array(p, "x_google_ignoreList", &xignore, &xignore_at) ||
+				(xignore_kept = keep_member(p, doc, key_at)) == -1)
 				goto done;
 		}
 		else if (key_is(p, "debugId"))
@@ -630,7 +697,8 @@ parse_map(Parser *p, SmDoc *doc)
 			/* the legacy name counts only when debugId is absent */
 			memcpy(keep, doc->debug_id, 16);
 			if (!claim(p, &seen_legacy_debug, "debug_id", t) ||
-				!parse_debug_id(p, "debug_id", doc))
+				!parse_debug_id(p, "debug_id", doc) ||
+				(snake_kept = keep_member(p, doc, key_at)) == -1)
 				goto done;
 			if (seen_debug)
 			{
@@ -659,6 +727,8 @@ parse_map(Parser *p, SmDoc *doc)
 			}
 			else if (!smj_skip(&p->js, v))
 				goto done;
+			if (keep_member(p, doc, key_at) == -1)
+				goto done;
 		}
 		else if (key_is(p, "sections"))
 		{
@@ -666,8 +736,26 @@ parse_map(Parser *p, SmDoc *doc)
 				goto done;
 			doc->has_sections = true;
 		}
-		else if (!smj_skip(&p->js, smj_next(&p->js)))
-			goto done;
+		else
+		{
+			bool		fb = key_is(p, "x_facebook_sources");
+			SmJsonTok	v = smj_next(&p->js);
+			size_t		v_at = tok_at(p, v);
+
+			if (!smj_skip(&p->js, v) || keep_member(p, doc, key_at) == -1)
+				goto done;
+			if (fb && p->map_depth == 0)
+			{
+				if (doc->has_fb_sources)
+				{
+					fail_at(p, "x_facebook_sources", key_at, "appears twice");
+					goto done;
+				}
+				doc->has_fb_sources = true;
+				doc->fb_sources.at = (uint32_t) v_at;
+				doc->fb_sources.end = (uint32_t) p->js.pos;
+			}
+		}
 	}
 	if (t != SMJ_OBJ_END)
 		goto done;
@@ -681,7 +769,11 @@ parse_map(Parser *p, SmDoc *doc)
 		doc->ignore_at = xignore_at;
 		doc->ignore_field = "x_google_ignoreList";
 		seen_ignore = true;
+		ignore_kept = xignore_kept;
 	}
+	if (p->map_depth == 0)
+		drop_used_members(doc, ignore_kept, doc->ignore_field[0] == 'x',
+						  seen_legacy_debug && !seen_debug ? snake_kept : -2);
 	doc->has_ignore = seen_ignore;
 	ok = true;
 done:
@@ -773,5 +865,6 @@ sm_doc_free(SmDoc *doc, const SmEnv *env)
 	smb_free(&doc->ignore);
 	smb_free(&doc->sections);
 	smb_free(&doc->functions);
+	smb_free(&doc->kept);
 	sm_free(env, doc);
 }

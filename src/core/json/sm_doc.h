@@ -20,6 +20,13 @@ typedef struct SmSpan
 
 typedef struct SmDoc SmDoc;
 
+/* A member kept verbatim: bytes [at, end) of the input, from the key's quote to the value's end. */
+typedef struct SmKeptMember
+{
+	uint32_t	at;
+	uint32_t	end;
+} SmKeptMember;
+
 typedef struct SmSectionDoc
 {
 	uint32_t	line;
@@ -59,7 +66,16 @@ struct SmDoc
 	uint32_t	ignore_at;		/* byte offset of the ignore list array */
 	const char *ignore_field;	/* "ignoreList" or "x_google_ignoreList" */
 	uint8_t		debug_id[16];
+	/* top level only: what the stored value keeps beyond the known members */
+	SmBuf		kept;			/* SmKeptMember[], in input order */
+	uint32_t	kept_flags;		/* SM_DOC_KEPT_* */
+	bool		has_fb_sources; /* "x_facebook_sources" (also in kept) */
+	SmKeptMember fb_sources;	/* its value: [at, end) */
 };
+
+/* How the known members were named (sm_format.h's SM_KEPT_* have the same values). */
+#define SM_DOC_KEPT_X_GOOGLE_IGNORE 1
+#define SM_DOC_KEPT_DEBUG_ID_SNAKE	2
 
 /* One breakpoint of "x_sourcemap_functions": [line, column, name | "" | null]. */
 typedef struct SmFuncBreak

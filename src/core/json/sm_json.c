@@ -867,3 +867,32 @@ smj_number_int(const SmJson *js, int64_t *out)
 	*out = neg ? -(int64_t) mag : (int64_t) mag;
 	return true;
 }
+
+bool
+smj_minify_append(const char *src, size_t len, SmBuf *out)
+{
+	size_t		run = 0;		/* start of the bytes not yet copied */
+	bool		in_string = false;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = src[i];
+
+		if (in_string)
+		{
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		}
+		else if (c == '"')
+			in_string = true;
+		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		{
+			if (!smb_append(out, src + run, i - run))
+				return false;
+			run = i + 1;
+		}
+	}
+	return smb_append(out, src + run, len - run);
+}

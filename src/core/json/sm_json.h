@@ -11,7 +11,7 @@
 #ifndef SM_JSON_H
 #define SM_JSON_H
 
-#include "base/sm_env.h"
+#include "base/sm_buf.h"
 
 /* Deepest nesting of arrays and objects accepted. */
 #define SM_JSON_MAX_DEPTH 64
@@ -73,5 +73,11 @@ size_t		smj_unescape(const char *src, size_t len, char *dst);
  * [-2^53, 2^53].
  */
 bool		smj_number_int(const SmJson *js, int64_t *out);
+
+/*
+ * Append the JSON text src (len bytes that the parser accepted) to out
+ * without insignificant whitespace: every byte inside strings as written.
+ */
+bool		smj_minify_append(const char *src, size_t len, SmBuf *out);
 
 #endif							/* SM_JSON_H */

@@ -31,6 +31,10 @@ printf '# fixture\tcommit\tmap in test/data/corpus\n' > "$here/fixtures.tsv"
 # release 0.1.0: the last commit whose sourcemap.control says 0.1.0
 make_values 0.1.0 628bda8 @sentry/browser@11.12.0/globalhandlers.js.map \
 	toastr@2.1.4/toastr.js.map synthetic/sourceroot-abs/jquery.min.map
+# release 0.2.0 (format version 1, eleven sections), the layout read as
+# "version 1" since format version 2 added KEPT (see doc/FORMAT.md)
+make_values 0.2.0 6c12612 @sentry/browser@11.12.0/globalhandlers.js.map \
+	toastr@2.1.4/toastr.js.map synthetic/sourceroot-abs/jquery.min.map
 # a development snapshot between 0.1.0 and 0.2.0 (ten sections, one stream
 # per field in a block): never released, must be refused
 make_values snapshot-1c418bf 1c418bf @sentry/browser@11.12.0/globalhandlers.js.map \
