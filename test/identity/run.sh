@@ -8,9 +8,12 @@
 # test/conformance) and every corpus map (../shared/oracle/corpus, skipped
 # with a message when absent), and compares a SHA-256 per map of the stored
 # form, the stored form built with the generated JS (corpus maps that list
-# one), and the canonical JSON.  Prints the per-tree digest lists' hashes and
-# exits non-zero on any difference.  For format changes this is expected to
-# fail: it is a tool for restructurings, not a standing test.
+# one), and the canonical JSON.  With SM_IDENTITY_MUTANTS=N it also compares
+# N maps whose "mappings" mutate.py damaged (seed SM_IDENTITY_SEED, default
+# 1): refusals must match too, message and position included.  Prints the
+# per-tree digest lists' hashes and exits non-zero on any difference.  For
+# format changes this is expected to fail: it is a tool for restructurings,
+# not a standing test.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 new=$(cd "${2:-$here/../..}" && pwd)
@@ -43,6 +46,13 @@ if [ -f "$corpus/MANIFEST.tsv" ]; then
 	done >> "$list"
 else
 	echo "identity: no shared corpus at $corpus: vendored maps only"
+fi
+
+if [ "${SM_IDENTITY_MUTANTS:-0}" -gt 0 ]; then
+	# shellcheck disable=SC2046
+	python3 "$here/mutate.py" "$work/mutants" "$SM_IDENTITY_MUTANTS" "${SM_IDENTITY_SEED:-1}" \
+		$(find "$new/test/data/corpus" -name '*.map' | sort)
+	find "$work/mutants" -name '*.map' -printf 'stored\t%p\n' | sort >> "$list"
 fi
 
 digest() {				# digest BINARY OUT
