@@ -429,13 +429,13 @@ CREATE FUNCTION sourcemap_explain(map sourcemap, line int, col int, bias text DE
 COMMENT ON FUNCTION sourcemap_explain(sourcemap, int, int, text) IS
 	'why a lookup of a 0-based generated (line, col) with bias finds what it finds: status ok, unmapped_segment, before_first_segment, after_last_segment, no_segment_at_column, no_segment_on_line, line_past_end, no_mappings, no_map or no_position, and a sentence with the numbers';
 
--- The stack of original frames at one generated position.  Stored values do
--- not keep the scopes field's inlining yet: one row, sourcemap_lookup_frame's
--- answer.
+-- The stack of original frames at one generated position: the functions the
+-- map's scopes field says were inlined there, out to the real generated
+-- function; without that field, one row, sourcemap_lookup_frame's answer.
 CREATE FUNCTION sourcemap_lookup_frames(map sourcemap, line int, col int)
 	RETURNS TABLE (depth int, source text, line int, col int, name text, function text,
 		inlined boolean, hidden boolean)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	COST 100 ROWS 1;
 COMMENT ON FUNCTION sourcemap_lookup_frames(sourcemap, int, int) IS
-	'the original frames at a 0-based generated (line, col), innermost first (depth 0), inlined and hidden as the scopes field says; until values keep that field, one row: the glb position and the enclosing function';
+	'the original frames at a 0-based generated (line, col), innermost first (depth 0): with the scopes field, one row per inlined function (inlined, at the glb position, then at each call site) out to the real function, hidden as the field says; without it, one row: the glb position and the enclosing function';

@@ -17,7 +17,9 @@
  *     slices (the TOAST path), as the input's hash decides;
  *   - the document's `scopes` member decodes or fails cleanly, and the
  *     inlined frames at positions from the input and at every range start
- *     are well formed (sm_inline.h);
+ *     are well formed (sm_inline.h); the member as the value keeps it
+ *     (sm_inline_decode_kept, what sourcemap_lookup_frames reads) decodes
+ *     to the same field when the document's did;
  *   - for a quarter of the inputs, the build and then the reads are
  *     repeated with one allocation failing: a clean error, no leak;
  *   - every block allocated through the environment is freed.
@@ -121,6 +123,48 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 /*
+ * The `scopes` member the value keeps decodes as the document's did (doc:
+ * that field, or NULL when the document has no `scopes` string).
+ */
+static void
+check_kept_scopes(FzEnv *e, SmMap *m, const SmScopesField *doc)
+{
+	SmScopesField k;
+	SmError		err;
+	bool		found = false;
+
+	memset(&err, 0, sizeof(err));
+	if (!sm_inline_decode_kept(m, &k, &found, &err))
+	{
+		FZ_CHECK(err.code == SM_E_NOMEM && e->failed,
+				 "sm_inline_decode_kept failed where the document's field decoded: %s", err.msg);
+		return;
+	}
+	FZ_CHECK(found == (doc != NULL), "kept scopes found %d, in the document %d", found,
+			 doc != NULL);
+	if (!found)
+		return;
+	FZ_CHECK(k.nscopes == doc->nscopes && k.nranges == doc->nranges && k.nvars == doc->nvars,
+			 "kept scopes: %u scopes, %u ranges; the document's %u, %u", k.nscopes, k.nranges,
+			 doc->nscopes, doc->nranges);
+	for (uint32_t i = 0; i < k.nranges; i++)
+	{
+		const SmGenRange *a = &k.ranges[i],
+				   *b = &doc->ranges[i];
+
+		FZ_CHECK(a->start_line == b->start_line && a->start_col == b->start_col &&
+				 a->end_line == b->end_line && a->end_col == b->end_col &&
+				 a->definition == b->definition && a->parent == b->parent &&
+				 a->is_stack_frame == b->is_stack_frame && a->is_hidden == b->is_hidden &&
+				 a->has_callsite == b->has_callsite &&
+				 (!a->has_callsite || (a->cs_source == b->cs_source && a->cs_line == b->cs_line &&
+									   a->cs_col == b->cs_col)),
+				 "kept scopes: range %u differs from the document's", i);
+	}
+	sm_scopes_field_free(&k);
+}
+
+/*
  * The inlined frames of a built map (functions/sm_inline.h): its `scopes`
  * member decodes or fails cleanly, and at positions from q (and every
  * range start) the frames are well formed: depths in order, at most one
@@ -142,6 +186,7 @@ check_inline(FzEnv *e, SmMap *m, const uint8_t *json, size_t len, const uint8_t 
 				 "sm_inline_decode failed with class %d: %s", (int) err.code, err.msg);
 		return;
 	}
+	check_kept_scopes(e, m, found ? &f : NULL);
 	if (!found)
 		return;
 	FZ_CHECK(sm_info(m, &info, &err), "sm_info: %s", err.msg);

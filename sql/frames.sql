@@ -115,31 +115,129 @@ ORDER BY p.ord;
 DROP TABLE hm, tm, em;
 
 -- sourcemap_lookup_frames: the stack at one position.  The map's scopes
--- field (test/unit/test_inline.c derives the stacks it describes) inlines
--- inner into outer and helper into inner; stored values keep only the
--- function table derived from it, so each position gives one row, with the
--- innermost function, as sourcemap_lookup_frame does.
+-- field is test/unit/test_inline.c's (which decodes it item by item):
+--   original functions of a.js: outer 1:0-4:1, inner 5:0-8:1, helper 9:0-9:30;
+--   generated ranges on line 0 (ends exclusive):
+--     R0 [0,50) outer, a stack frame
+--       R1 [10,20) inner, inlined, call site a.js 2:4
+--         R2 [12,15) helper, inlined and hidden, call site a.js 6:2
+--     R3 [60,70) a stack frame without a definition (a generated helper)
+--     R4 [80,85) inner, inlined into top-level code, call site a.js 0:5
+--   mappings on line 0: col 0 -> 1:0, 5 -> 1:10, 10 -> 5:2, 12 -> 9:3,
+--     15 -> 6:5, 20 -> 2:10, 60 -> 0:0, 80 -> 7:1 (no names).
+-- The stacks by the proposal's rules (src/core/functions/sm_inline.h): the
+-- innermost frame is at the position's glb mapping; a range with a call site
+-- is an inlined frame of its function, and the next frame is at its call
+-- site; a stack-frame range is the last frame; running out of ranges after
+-- an inlined frame adds the frame of the code around (top level: no
+-- function).  Expected, innermost first:
+--    5  outer 1:10
+--   11  inner 5:2 (inlined) | outer 2:4
+--   12  helper 9:3 (inlined, hidden) | inner 6:2 (inlined) | outer 2:4
+--   13  the same as 12 (glb: the mapping at 12)
+--   15  inner 6:5 (inlined; R2 ended) | outer 2:4
+--   20  outer 2:10 (R1 ended)
+--   55  2:10, no function (in no range)
+--   65  0:0, no function (the generated helper)
+--   82  inner 7:1 (inlined) | 0:5, no function (top-level code)
+--   85  7:1, no function (R4 ended)
 CREATE TABLE sc AS SELECT '{"version":3,"sources":["a.js"],"names":["outer","inner","helper"],
 	"mappings":"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC",
 	"scopes":"BAAA,BFBAA,CDB,BFBAC,CDB,BFBAC,CAe,CBA,EGAC,ECKC,IACE,EKCC,IAGC,FD,FF,Fe,EEK,FK,ECKD,IAAF,FF"}'::sourcemap AS m;
-SELECT c, f.* FROM sc, unnest(ARRAY[5, 11, 13, 55, 65, 82]) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+SELECT c, f.* FROM sc, unnest(ARRAY[5, 11, 12, 13, 15, 20, 55, 65, 82, 85]) c,
+	LATERAL sourcemap_lookup_frames(m, 0, c) f
 ORDER BY c, f.depth;
--- the same answer as sourcemap_lookup_frame
-SELECT bool_and((f.source, f.line, f.col, f.name, f.function) IS NOT DISTINCT FROM
-		(l.source, l.line, l.col, l.name, l.function)) AS same_as_lookup_frame
-FROM sc, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f,
-	LATERAL sourcemap_lookup_frame(m, 0, c) l;
--- nothing maps: the function is still known; a line past the end has none
+-- the innermost frame is sourcemap_lookup_frame's answer at every column
+-- (position, name and function: ingest derived the function table from the
+-- same field); the count of frames per column is 1 + the inlined ones
+SELECT count(*) AS columns,
+	count(*) FILTER (WHERE (f.source, f.line, f.col, f.name, f.function) IS NOT DISTINCT FROM
+		(l.source, l.line, l.col, l.name, l.function)) AS innermost_as_lookup_frame,
+	count(*) FILTER (WHERE n.frames = 1 + n.inlined) AS one_plus_inlined
+FROM sc, generate_series(0, 90) c,
+	LATERAL sourcemap_lookup_frames(m, 0, c) f,
+	LATERAL sourcemap_lookup_frame(m, 0, c) l,
+	LATERAL (SELECT count(*) AS frames, count(*) FILTER (WHERE g.inlined) AS inlined
+			 FROM sourcemap_lookup_frames(m, 0, c) g) n
+WHERE f.depth = 0;
+-- past the last line: one frame, nothing maps, in no range
+SELECT r.* FROM sc, sourcemap_lookup_frames(m, 7, 0) r;
+
+-- the field as the value keeps it: escaped in the JSON string, beside other
+-- kept members, after the known ones, gives the same stacks at every column
+CREATE TABLE sc2 AS SELECT ('{"x_before":{"scopes":"not this"},"version":3,"scopes":"'
+	|| replace(m->>'scopes', ',', '\u002c') || '","sources":["a.js"],"names":["outer","inner","helper"],'
+	|| '"mappings":"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC","x_after":[1]}')::sourcemap AS m
+FROM (SELECT m::text::jsonb AS m FROM sc) j;
+SELECT count(*) AS differ FROM (
+	(SELECT c, f.* FROM sc, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+	 EXCEPT SELECT c, f.* FROM sc2, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f)
+	UNION ALL
+	(SELECT c, f.* FROM sc2, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+	 EXCEPT SELECT c, f.* FROM sc, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f)) d;
+
+-- stored out of line (incompressible hex content: a TOASTed value, opened
+-- through the cache, where the decoded field is kept with the map): the
+-- same stacks as the in-memory value at every column, twice in a row
+CREATE TABLE sct (m sourcemap);
+INSERT INTO sct SELECT ('{"version":3,"sources":["a.js"],"names":["outer","inner","helper"],"sourcesContent":["'
+	|| (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 400) i)
+	|| '"],"mappings":"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC","scopes":"' || (m::text::jsonb->>'scopes') || '"}')::sourcemap
+FROM sc;
+SELECT pg_column_size(m) > 4000 AS out_of_line FROM sct;
+SELECT hits AS fh0 FROM sourcemap_cache_stats() \gset
+SELECT count(*) AS differ FROM (
+	(SELECT k, c, f.* FROM sct, generate_series(1, 2) k, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+	 EXCEPT ALL SELECT k, c, f.* FROM sc, generate_series(1, 2) k, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f)
+	UNION ALL
+	(SELECT k, c, f.* FROM sc, generate_series(1, 2) k, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+	 EXCEPT ALL SELECT k, c, f.* FROM sct, generate_series(1, 2) k, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f)) d;
+SELECT hits - :fh0 >= 180 AS served_from_cache FROM sourcemap_cache_stats();
+
+-- without a usable scopes field, one frame: sourcemap_lookup_frame's glb
+-- position and function, inlined and hidden false.  Maps: the same mappings
+-- with x_sourcemap_functions; a malformed scopes field (a range never ended,
+-- which ingest ignores too); a scopes member that is not a string; an index
+-- map whose section has the field (a value keeps nothing from inside
+-- sections: its function table only).
+CREATE TABLE nsc AS SELECT * FROM (VALUES
+	('functions', '{"version":3,"sources":["a.js"],"names":[],"mappings":"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC",
+		"x_sourcemap_functions":[[0,0,"top"],[0,9,null],[0,30,"g"],[0,40,null]]}'::sourcemap),
+	('malformed', '{"version":3,"sources":["a.js"],"names":["f"],"mappings":"AACA,KAAU","scopes":"EAAA"}'),
+	('not a string', '{"version":3,"sources":["a.js"],"names":["f"],"mappings":"AACA,KAAU","scopes":5}'),
+	('index map', (SELECT format('{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":%s}]}',
+		m::text)::sourcemap FROM sc))) v(what, m);
+SELECT what, count(*) AS columns, count(*) FILTER (WHERE f.depth = 0 AND NOT f.inlined AND NOT f.hidden
+		AND (f.source, f.line, f.col, f.name, f.function) IS NOT DISTINCT FROM
+			(l.source, l.line, l.col, l.name, l.function)) AS as_lookup_frame
+FROM nsc, generate_series(0, 90) c, LATERAL sourcemap_lookup_frames(m, 0, c) f,
+	LATERAL sourcemap_lookup_frame(m, 0, c) l
+WHERE l.status = 'ok'
+GROUP BY what ORDER BY what;
+SELECT c, f.* FROM nsc, unnest(ARRAY[3, 12, 82]) c, LATERAL sourcemap_lookup_frames(m, 0, c) f
+WHERE what IN ('functions', 'index map') ORDER BY what, c, f.depth;
+-- a Metro map (test/data/metro: function names from x_facebook_sources, the
+-- names sourcemap_lookup_frame gives first): one row equal to it at every
+-- segment's position
+\set packager `cat test/data/metro/index.bundle.js.map`
+SELECT count(*) AS positions, count(*) FILTER (WHERE f.function IS NOT NULL) AS with_function,
+	count(*) FILTER (WHERE (f.depth, f.source, f.line, f.col, f.name, f.function, f.inlined, f.hidden)
+		IS NOT DISTINCT FROM (0, l.source, l.line, l.col, l.name, l.function, false, false)) AS as_lookup_frame
+FROM (SELECT :'packager'::sourcemap AS m) p, sourcemap_tokens(p.m) t,
+	LATERAL sourcemap_lookup_frames(p.m, t.gen_line, t.gen_col) f,
+	LATERAL sourcemap_lookup_frame(p.m, t.gen_line, t.gen_col) l;
+-- nothing maps: the function is still known
 SELECT * FROM sourcemap_lookup_frames('{"version":3,"sources":["a.js"],"names":[],"mappings":"",
 	"x_sourcemap_functions":[[0,0,"top"],[0,9,null]]}'::sourcemap, 0, 3);
-SELECT r.* FROM sc, sourcemap_lookup_frames(m, 7, 0) r;
 -- STRICT: a NULL argument gives no rows; negative positions are errors
 SELECT count(*) FROM sc, sourcemap_lookup_frames(m, NULL, 0);
+SELECT count(*) FROM sc, sourcemap_lookup_frames(m, 0, NULL);
+SELECT count(*) FROM sourcemap_lookup_frames(NULL, 0, 0);
 \set VERBOSITY sqlstate
 SELECT r.* FROM sc, sourcemap_lookup_frames(m, -1, 0) r;
 SELECT r.* FROM sc, sourcemap_lookup_frames(m, 0, -1) r;
 \set VERBOSITY default
-DROP TABLE sc;
+DROP TABLE sc, sc2, sct, nsc;
 
 -- Real Hermes output (test/data/hermes-stack/README.md: hermes-engine-cli
 -- 0.12.0): the same program run from bytecode without debug information

@@ -29,6 +29,8 @@ typedef struct SmPgMap
 	Datum	   *name_text;
 	uint8	   *name_state;
 	uint32		texts_made;		/* texts made without the arrays (not cached) */
+	struct SmPgScopes *scopes;	/* the decoded `scopes` field (sourcemap_frames.c), in cxt;
+								 * NULL until first asked for */
 	struct SmCacheEntry *entry; /* NULL when not cached */
 } SmPgMap;
 

@@ -3,13 +3,13 @@
  * of original frames at one generated position.
  *
  * A map whose `scopes` field says that functions were inlined has several
- * original frames at one generated position (functions/sm_inline.h).
- * Values stored today keep no `scopes` field, only the function table
- * derived from it, so the answer is the one frame sourcemap_lookup_frame
- * gives: the glb position and the enclosing function.  Once values keep
- * the field verbatim (issue 13's lossless change), its frames come from
- * sm_inline_decode and sm_inline_frames; put_frame takes an SmOrigFrame
- * for that reason.
+ * original frames at one generated position (functions/sm_inline.h).  The
+ * stored value keeps that field verbatim among its kept members
+ * (sm_inline_decode_kept); it is decoded on first use and kept with the
+ * opened map (SmPgMap.scopes), so a cached map decodes it once, not once
+ * per call.  A map without the field (or with a malformed one, which
+ * ingest ignores too) gives one frame: sourcemap_lookup_frame's glb
+ * position and function (sm_frame_function, x_facebook_sources first).
  */
 #include "sm_cache.h"
 #include "sm_pg.h"
@@ -17,6 +17,37 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(sourcemap_lookup_frames);
+
+/* A map's decoded `scopes` field, made once per opened map. */
+typedef struct SmPgScopes
+{
+	bool		found;			/* the map keeps a well-formed `scopes` string */
+	SmScopesField field;		/* allocated from the map's env (in its context) */
+} SmPgScopes;
+
+/*
+ * The decoded `scopes` field of pm's map, decoded from its kept members on
+ * the first call and kept in pm.  A malformed field (SM_E_SYNTAX) counts as
+ * none, as at ingest.
+ */
+static const SmPgScopes *
+map_scopes(SmPgMap *pm)
+{
+	SmPgScopes *s;
+	SmError		err = {0};
+
+	if (pm->scopes != NULL)
+		return pm->scopes;
+	s = MemoryContextAllocZero(pm->cxt, sizeof(SmPgScopes));
+	if (!sm_inline_decode_kept(pm->map, &s->field, &s->found, &err))
+	{
+		if (err.code != SM_E_SYNTAX)
+			sm_pg_report(&err, "corrupt sourcemap value");
+		s->found = false;
+	}
+	pm->scopes = s;
+	return s;
+}
 
 /* Add one frame; fn (not NUL-terminated) is its function, NULL for none. */
 static void
@@ -45,17 +76,33 @@ put_frame(ReturnSetInfo *rsinfo, SmPgMap *pm, const SmOrigFrame *fr, const char 
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-/*
- * sourcemap_lookup_frames(map, line, col) -> (depth, source, line, col,
- * name, function, inlined, hidden): depth 0 is the innermost frame.
- */
-Datum
-sourcemap_lookup_frames(PG_FUNCTION_ARGS)
+/* The frames the scopes field f gives at (line, col), one row each. */
+static void
+put_scopes_frames(ReturnSetInfo *rsinfo, SmPgMap *pm, const SmScopesField *f, uint32 line,
+				  uint32 col)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
-	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
-	SmPgMap    *pm;
+	SmOrigFrame *frames;
+	uint32_t	n;
+	SmError		err = {0};
+
+	if (!sm_inline_frames(pm->map, f, line, col, &frames, &n, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+	for (uint32_t i = 0; i < n; i++)
+	{
+		SmStr		fn = {NULL, 0};
+
+		if (frames[i].has_function && frames[i].function != SM_NONE &&
+			!sm_name(pm->map, frames[i].function, &fn, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
+		put_frame(rsinfo, pm, &frames[i], fn.ptr, fn.len);
+	}
+	sm_free(sm_map_env(pm->map), frames);
+}
+
+/* The one frame of a map without scopes: the glb position and the function. */
+static void
+put_single_frame(ReturnSetInfo *rsinfo, SmPgMap *pm, uint32 line, uint32 col)
+{
 	SmOrigFrame fr;
 	SmMapping	mp;
 	SmStr		fn;
@@ -63,8 +110,6 @@ sourcemap_lookup_frames(PG_FUNCTION_ARGS)
 	SmError		err = {0};
 	int			r;
 
-	InitMaterializedSRF(fcinfo, 0);
-	pm = sm_pg_open(PG_GETARG_DATUM(0));
 	memset(&fr, 0, sizeof(fr));
 	r = sm_lookup(pm->map, line, col, SM_BIAS_GLB, &mp, &err);
 	if (r < 0)
@@ -74,10 +119,39 @@ sourcemap_lookup_frames(PG_FUNCTION_ARGS)
 	fr.line = mp.orig_line;
 	fr.col = mp.orig_col;
 	fr.name = fr.has_position ? mp.name : SM_NONE;
-	r = sm_function_at(pm->map, line, col, &fn, &anonymous, &err);
+	r = sm_frame_function(pm->map, line, col, &fn, &anonymous, &err);
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	put_frame(rsinfo, pm, &fr, r == 1 && !anonymous ? fn.ptr : NULL, fn.len);
+}
+
+/*
+ * sourcemap_lookup_frames(map, line, col) -> (depth, source, line, col,
+ * name, function, inlined, hidden): depth 0 is the innermost frame.  The
+ * call site keeps the map it opened last (sm_pg_open_memo) in fn_extra.
+ */
+Datum
+sourcemap_lookup_frames(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	uint32		line = sm_pg_nonneg(PG_GETARG_INT32(1), "line");
+	uint32		col = sm_pg_nonneg(PG_GETARG_INT32(2), "column");
+	SmPgOpenMemo *memo = fcinfo->flinfo->fn_extra;
+	const SmPgScopes *s;
+	SmPgMap    *pm;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (memo == NULL)
+	{
+		memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SmPgOpenMemo));
+		fcinfo->flinfo->fn_extra = memo;
+	}
+	pm = sm_pg_open_memo(PG_GETARG_DATUM(0), memo);
+	s = map_scopes(pm);
+	if (s->found)
+		put_scopes_frames(rsinfo, pm, &s->field, line, col);
+	else
+		put_single_frame(rsinfo, pm, line, col);
 	sm_pg_close(pm);
 	return (Datum) 0;
 }

@@ -86,6 +86,33 @@ expect_stack(TuMap *m, const SmScopesField *f, uint32_t col, const Want *want, u
 		expect_stack(&m, &f, col, w_, sizeof(w_) / sizeof(w_[0])); \
 	} while (0)
 
+/* A decoding case: JSON text, expected success, `scopes` found, ranges. */
+typedef struct DecodeCase
+{
+	const char *json;
+	bool		ok;
+	bool		found;
+	uint32_t	nranges;
+} DecodeCase;
+
+/* Check one decoding's outcome against c; frees the field decoded. */
+static void
+check_decoded(const char *what, size_t i, const DecodeCase *c, bool ok, bool found,
+			  SmScopesField *f, const SmError *err)
+{
+	tu_check(&counts, ok == c->ok && found == c->found, "%s case %zu: ok %d found %d (%s)", what,
+			 i, ok, found, err->msg);
+	if (!ok)
+		tu_check(&counts, err->code == SM_E_SYNTAX, "%s case %zu: error class %d", what, i,
+				 (int) err->code);
+	if (ok && found)
+	{
+		tu_check(&counts, f->nranges == c->nranges, "%s case %zu: %u ranges", what, i,
+				 f->nranges);
+		sm_scopes_field_free(f);
+	}
+}
+
 /*
  * sm_inline_decode: the `scopes` member of a whole document or of kept
  * members in braces, escaped or not; absent or not a string; malformed;
@@ -96,13 +123,7 @@ test_decode(TuMap *m)
 {
 	static const char escaped[] = "{\"x_other\":[1,{\"scopes\":\"no\"}],"
 		"\"scopes\":\"BAAA\\u002cBFBAA,CDB,BFBAC,CDB,BFBAC,CAe,CBA,EGAC,ECKC,IACE,EKCC,IAGC,FD,FF,Fe,EEK,FK,ECKD,IAAF,FF\"}";
-	static const struct
-	{
-		const char *obj;
-		bool		ok;
-		bool		found;
-		uint32_t	nranges;
-	}			cases[] = {
+	static const DecodeCase cases[] = {
 		{MAP, true, true, 5},
 		{escaped, true, true, 5},
 		{"{\"version\":3,\"mappings\":\"\"}", true, false, 0},
@@ -118,19 +139,43 @@ test_decode(TuMap *m)
 		SmScopesField f;
 		SmError		err = {0};
 		bool		found = true;
-		bool		ok = sm_inline_decode(m->map, cases[i].obj, strlen(cases[i].obj), &f, &found, &err);
+		bool		ok = sm_inline_decode(m->map, cases[i].json, strlen(cases[i].json), &f, &found, &err);
 
-		tu_check(&counts, ok == cases[i].ok && found == cases[i].found,
-				 "decode case %zu: ok %d found %d (%s)", i, ok, found, err.msg);
-		if (!ok)
-			tu_check(&counts, err.code == SM_E_SYNTAX, "decode case %zu: error class %d", i,
-					 (int) err.code);
-		if (ok && found)
-		{
-			tu_check(&counts, f.nranges == cases[i].nranges, "decode case %zu: %u ranges", i,
-					 f.nranges);
-			sm_scopes_field_free(&f);
-		}
+		check_decoded("decode", i, &cases[i], ok, found, &f, &err);
+	}
+}
+
+/*
+ * sm_inline_decode_kept: the field as a stored value keeps it (among other
+ * kept members, escaped), none kept, a value that keeps members but no
+ * `scopes` string, and a malformed field (an error the caller may ignore).
+ */
+static void
+test_decode_kept(void)
+{
+	static const DecodeCase cases[] = {
+		{MAP, true, true, 5},
+		{"{\"x_a\":{\"scopes\":\"no\"},\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"f\"],"
+			"\"mappings\":\"\",\"scopes\":\"BAAA\\u002cCKA,EAA,FK\",\"x_b\":1}", true, true, 1},
+		{"{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],\"mappings\":\"AAAA\"}", true, false, 0},
+		{"{\"version\":3,\"sources\":[],\"names\":[],\"mappings\":\"\",\"scopes\":5,\"x\":[]}", true, false, 0},
+		{"{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],\"mappings\":\"\",\"scopes\":\"EAAA\"}", false, true, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		TuMap		m;
+		SmScopesField f;
+		SmError		err = {0};
+		bool		found = !cases[i].found;
+		bool		ok;
+
+		if (!tu_check(&counts, tu_map_build(cases[i].json, strlen(cases[i].json), &m, &err),
+					  "kept case %zu: build: %s", i, err.msg))
+			continue;
+		ok = sm_inline_decode_kept(m.map, &f, &found, &err);
+		check_decoded("kept", i, &cases[i], ok, found, &f, &err);
+		tu_map_free(&m);
 	}
 }
 
@@ -166,5 +211,6 @@ main(void)
 	}
 	test_decode(&m);
 	tu_map_free(&m);
+	test_decode_kept();
 	return tu_finish("inline", &counts);
 }

@@ -83,10 +83,15 @@ sm_functions_from_doc(const char *json, const SmDoc *doc, const SmEnv *env,
 
 		if (!sm_scopes_field_from_doc(json, doc, env, &list, &found, &scopes_err))
 		{
-			/* a malformed `scopes` field is ignored; anything else is an error */
+			/*
+			 * a malformed `scopes` field is ignored; anything else is an
+			 * error.  The list reports its own failures (out of memory) in
+			 * *err, where it was set up, leaving scopes_err empty.
+			 */
 			if (scopes_err.code != SM_E_SYNTAX)
 			{
-				*err = scopes_err;
+				if (scopes_err.code != SM_OK)
+					*err = scopes_err;
 				ok = false;
 			}
 			sm_func_list_free(&list);

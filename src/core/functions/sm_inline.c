@@ -1,6 +1,7 @@
 /*
  * sm_inline.c -- the original frames at a generated position from the
- * generated ranges of a `scopes` field (the algorithm is in sm_inline.h).
+ * generated ranges of a `scopes` field (the algorithm is in sm_inline.h),
+ * and decoding that field from a document or from a stored value.
  */
 #include <string.h>
 
@@ -170,4 +171,35 @@ sm_inline_decode(SmMap *m, const char *obj, size_t len, SmScopesField *out, bool
 			return false;
 	}
 	return t == SMJ_OBJ_END;
+}
+
+bool
+sm_inline_decode_kept(SmMap *m, SmScopesField *out, bool *found, SmError *err)
+{
+	const SmEnv *env = sm_map_env(m);
+	uint32_t	flags,
+				len;
+	char	   *kept,
+			   *obj;
+	bool		ok;
+
+	*found = false;
+	if (!sm_kept(m, &flags, &kept, &len, err))
+		return false;
+	if (kept == NULL)
+		return true;
+	/* the kept members are "key":value pairs: make them an object */
+	obj = sm_alloc(env, (size_t) len + 2, err);
+	if (obj == NULL)
+	{
+		sm_free(env, kept);
+		return false;
+	}
+	obj[0] = '{';
+	memcpy(obj + 1, kept, len);
+	obj[len + 1] = '}';
+	sm_free(env, kept);
+	ok = sm_inline_decode(m, obj, (size_t) len + 2, out, found, err);
+	sm_free(env, obj);
+	return ok;
 }

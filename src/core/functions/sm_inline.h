@@ -66,4 +66,13 @@ bool		sm_inline_frames(SmMap *m, const SmScopesField *f, uint32_t line, uint32_t
 bool		sm_inline_decode(SmMap *m, const char *obj, size_t len, SmScopesField *out,
 							 bool *found, SmError *err);
 
+/*
+ * sm_inline_decode for the `scopes` member a stored value keeps verbatim
+ * (sm_kept): what sourcemap_lookup_frames decodes.  *found is false when
+ * the value keeps no `scopes` string (none in the document, or a value
+ * stored before values kept it); errors as sm_inline_decode, plus
+ * SM_E_BINARY for a damaged KEPT section.
+ */
+bool		sm_inline_decode_kept(SmMap *m, SmScopesField *out, bool *found, SmError *err);
+
 #endif							/* SM_INLINE_H */
