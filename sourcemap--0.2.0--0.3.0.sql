@@ -33,6 +33,37 @@ ALTER FUNCTION sourcemap_from_bytes(bytea, bigint) COST 50000;
 ALTER FUNCTION sourcemap(bytea) COST 50000;
 ALTER FUNCTION sourcemap(text, text) COST 100000;
 
+-- Indexes (unique constraints too) and hash partitioning on sourcemap columns
+-- hold the 0.2.0 library's order and hashes of the stored bytes; this
+-- release's library compares and hashes a 0.2.0 or 0.1.0 value as the same map
+-- in today's layout, which can order and hash otherwise (test/upgrade/
+-- indexes.sh shows it).  Name them; rebuilding user data is left to the user
+-- (README, "Upgrading": REINDEX, and UPDATE of hash-partitioned tables).
+DO $$
+DECLARE
+	indexes text;
+	partitioned text;
+BEGIN
+	SELECT pg_catalog.string_agg(DISTINCT i.indexrelid::pg_catalog.regclass::pg_catalog.text, ', ')
+	  INTO indexes
+	  FROM pg_catalog.pg_index i, pg_catalog.unnest(i.indclass::pg_catalog.oid[]) c(opclass), pg_catalog.pg_opclass o
+	 WHERE o.oid OPERATOR(pg_catalog.=) c.opclass
+	   AND o.opcintype OPERATOR(pg_catalog.=) '@extschema@.sourcemap'::pg_catalog.regtype;
+	IF indexes IS NOT NULL THEN
+		RAISE WARNING 'indexes on sourcemap columns must be rebuilt after this update: %', indexes
+			USING HINT = 'Run REINDEX INDEX on each of them (README, "Upgrading").';
+	END IF;
+	SELECT pg_catalog.string_agg(DISTINCT p.partrelid::pg_catalog.regclass::pg_catalog.text, ', ')
+	  INTO partitioned
+	  FROM pg_catalog.pg_partitioned_table p, pg_catalog.unnest(p.partclass::pg_catalog.oid[]) c(opclass), pg_catalog.pg_opclass o
+	 WHERE p.partstrat OPERATOR(pg_catalog.=) 'h' AND o.oid OPERATOR(pg_catalog.=) c.opclass
+	   AND o.opcintype OPERATOR(pg_catalog.=) '@extschema@.sourcemap'::pg_catalog.regtype;
+	IF partitioned IS NOT NULL THEN
+		RAISE WARNING 'tables hash-partitioned by a sourcemap column must have their rows moved to the right partitions after this update: %', partitioned
+			USING HINT = 'Run UPDATE t SET m = m on each of them, m the partition key (README, "Upgrading").';
+	END IF;
+END $$;
+
 -- issue 13: URLs, context from a given text ----------------------------------
 
 -- Measured as the header says, with load average 4 on 2 cores: about 0.5 us

@@ -178,4 +178,6 @@ else
 		check_value "snapshot: binary COPY refused with 22P03" \
 			"$(echo "$out" | grep -c "ERROR:  22P03: invalid binary sourcemap: value has the 10 sections of release 0.1.0")" 1
 	fi
+
+	. test/upgrade/indexes.sh
 fi
