@@ -11,13 +11,13 @@ reps=${1:-21}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chains=(test/data/compose/jquery test/data/compose/toastr test/data/compose/ts3)
-srcs=$(make -s -f - print-srcs <<'MK'
-CORE_DIR := src/core
-include src/core/core.mk
-print-srcs: ; @echo $(CORE_SRCS)
-MK
-)
-cc -std=c99 -O2 -Isrc/core -o "$work/compose_bench" bench/compose_bench.c $srcs -lz
+# core_mk VAR: the value of VAR in src/core/core.mk (sources, libraries)
+core_mk() {
+	printf 'CORE_DIR := src/core\ninclude src/core/core.mk\nprint: ; @echo $(%s)\n' "$1" | make -s -f - print
+}
+srcs=$(core_mk CORE_SRCS)
+libs=$(core_mk CORE_LIBS)
+cc -std=c99 -O2 -Isrc/core -Ibench -o "$work/compose_bench" bench/compose_bench.c bench/bench_util.c $srcs $libs
 echo "# load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 "$work/compose_bench" --reps "$reps" "${chains[@]}"
 if command -v node >/dev/null && command -v npm >/dev/null; then

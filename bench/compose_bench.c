@@ -6,7 +6,7 @@
  * ratio holds on a loaded machine.  bench/compose.sh runs it next to
  * @jridgewell/remapping on the same chain.
  *
- *   cc -O2 -Isrc/core bench/compose_bench.c src/core/[all .c files] -lz
+ *   cc -O2 -Isrc/core bench/compose_bench.c src/core/[all .c files] -ldeflate -lz
  *   compose_bench [--reps N] CHAIN_DIR ...   (test/data/compose/<chain>)
  *
  * Output, one tab-separated line per chain after a header:
@@ -22,48 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "sm_core.h"
 
 #define MAX_STAGES 8
-
-static double
-cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-	{
-		fprintf(stderr, "cannot read %s\n", path);
-		exit(1);
-	}
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-		exit(1);
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t) n;
-	return buf;
-}
 
 static uint8_t *
 build(const char *json, size_t len, size_t *out_len)
@@ -109,7 +71,7 @@ bench_chain(const char *dir, int reps)
 
 		line[strcspn(line, "\n")] = '\0';
 		snprintf(path, sizeof(path), "%s/../../%s", dir, line);
-		json = read_file(path, &len);
+		json = bench_must_read(path, &len);
 		stored[n] = build(json, len, &slen);
 		free(json);
 		maps[n] = sm_open_buffer(&sm_malloc_env, stored[n], slen, &err);
@@ -120,19 +82,19 @@ bench_chain(const char *dir, int reps)
 	}
 	fclose(list);
 	snprintf(path, sizeof(path), "%s/expected.map", dir);
-	expected = read_file(path, &elen);
+	expected = bench_must_read(path, &elen);
 	for (int r = 0; r < reps; r++)
 	{
 		uint8_t    *out;
 		size_t		out_len;
-		double		t0 = cpu_ms();
+		double		t0 = bench_cpu_ms();
 
 		if (!sm_compose(maps, n, &sm_malloc_env, 0, &out, &out_len, &err))
 		{
 			fprintf(stderr, "sm_compose: %s\n", err.msg);
 			exit(1);
 		}
-		tc[r] = cpu_ms() - t0;
+		tc[r] = bench_cpu_ms() - t0;
 		if (r == 0)
 		{
 			SmMap	   *m = sm_open_buffer(&sm_malloc_env, out, out_len, &err);
@@ -142,13 +104,13 @@ bench_chain(const char *dir, int reps)
 			sm_close(m);
 		}
 		free(out);
-		t0 = cpu_ms();
+		t0 = bench_cpu_ms();
 		out = build(expected, elen, &out_len);
-		tb[r] = cpu_ms() - t0;
+		tb[r] = bench_cpu_ms() - t0;
 		free(out);
 	}
-	qsort(tc, reps, sizeof(double), cmp_double);
-	qsort(tb, reps, sizeof(double), cmp_double);
+	qsort(tc, reps, sizeof(double), bench_cmp_double);
+	qsort(tb, reps, sizeof(double), bench_cmp_double);
 	printf("%s\t%u\t%llu\t%.3f\t%.3f\t%.2f\n", strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir, n,
 		   (unsigned long long) info.segments, tc[reps / 2], tb[reps / 2],
 		   tc[reps / 2] / tb[reps / 2]);

@@ -57,6 +57,7 @@
 #include "format/sm_blocks.h"
 #include "format/sm_format.h"
 #include "sm_core.h"
+#include "bench_util.h"
 
 /* the banner shows the knobs given with -D; "-" means src/core's default */
 #define BENCH_STR2(x) #x
@@ -77,15 +78,6 @@ now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static double
-cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -215,39 +207,6 @@ rnd(void)
 	return rng_state;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return x < y ? -1 : x > y;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-	{
-		fprintf(stderr, "core_bench: cannot read %s\n", path);
-		exit(2);
-	}
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		fprintf(stderr, "core_bench: cannot read %s\n", path);
-		exit(2);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t) n;
-	return buf;
-}
-
 /*
  * The baseline parse: one pass over the JSON, in and out of strings (with
  * backslash escapes), counting structural characters.  Returns the count,
@@ -360,7 +319,7 @@ main(int argc, char **argv)
 	{
 		const char *path = argv[i];
 		size_t		len;
-		char	   *json = read_file(path, &len);
+		char	   *json = bench_must_read(path, &len);
 		double	   *t = malloc(sizeof(double) * build_reps);
 		double	   *tc = malloc(sizeof(double) * build_reps);
 		double	   *ts = malloc(sizeof(double) * build_reps);
@@ -393,33 +352,33 @@ main(int argc, char **argv)
 			if (r >= 0)
 			{
 				/* the baselines, next to each timed build */
-				c0 = cpu_ms();
+				c0 = bench_cpu_ms();
 				sink += scan_json(json, len);
-				ts[r] = cpu_ms() - c0;
-				c0 = cpu_ms();
+				ts[r] = bench_cpu_ms() - c0;
+				c0 = bench_cpu_ms();
 				memcpy(copy, json, len);
 				sink += (unsigned char) copy[len / 2];
-				tcp[r] = cpu_ms() - c0;
+				tcp[r] = bench_cpu_ms() - c0;
 			}
 			cur_bytes = peak_bytes = 0;
 			t0 = now_ms();
-			c0 = cpu_ms();
+			c0 = bench_cpu_ms();
 			if (!sm_build(json, len, &count_env, 0, &out, &out_len, &err))
 				die("sm_build", path, &err);
 			if (r >= 0)
 			{
 				t[r] = now_ms() - t0;
-				tc[r] = cpu_ms() - c0;
+				tc[r] = bench_cpu_ms() - c0;
 			}
 			else
 				first = now_ms() - t0;
 			if (r < build_reps - 1)
 				c_free(NULL, out);
 		}
-		qsort(t, build_reps, sizeof(double), cmp_double);
-		qsort(tc, build_reps, sizeof(double), cmp_double);
-		qsort(ts, build_reps, sizeof(double), cmp_double);
-		qsort(tcp, build_reps, sizeof(double), cmp_double);
+		qsort(t, build_reps, sizeof(double), bench_cmp_double);
+		qsort(tc, build_reps, sizeof(double), bench_cmp_double);
+		qsort(ts, build_reps, sizeof(double), bench_cmp_double);
+		qsort(tcp, build_reps, sizeof(double), bench_cmp_double);
 		v = out;
 
 		/* every segment position, for random lookups */
@@ -455,7 +414,7 @@ main(int argc, char **argv)
 				if (sm_lookup(m, pl[j], pc[j] + (uint32_t) (rnd() % 3), SM_BIAS_GLB, &mp, &err) < 0)
 					die("sm_lookup", path, &err);
 			}
-			t0 = cpu_ms();
+			t0 = bench_cpu_ms();
 			for (int k = 0; k < nwarm; k++)
 			{
 				uint64_t	j = rnd() % npos;
@@ -466,7 +425,7 @@ main(int argc, char **argv)
 				if (rc == 1)
 					sink += touch_strings(m, &mp, path) + mp.orig_line;
 			}
-			warm_ns = (cpu_ms() - t0) * 1e6 / nwarm;
+			warm_ns = (bench_cpu_ms() - t0) * 1e6 / nwarm;
 		}
 		sm_close(m);
 
@@ -476,7 +435,7 @@ main(int argc, char **argv)
 		f.len = out_len;
 		if (npos > 0 && ncold > 0)
 		{
-			double		t0 = cpu_ms();
+			double		t0 = bench_cpu_ms();
 
 			for (int k = 0; k < ncold; k++)
 			{
@@ -493,7 +452,7 @@ main(int argc, char **argv)
 					sink += touch_strings(cm, &mp, path) + mp.orig_line;
 				sm_close(cm);
 			}
-			cold_us = (cpu_ms() - t0) * 1e3 / ncold;
+			cold_us = (bench_cpu_ms() - t0) * 1e3 / ncold;
 		}
 
 		{

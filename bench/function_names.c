@@ -51,6 +51,7 @@
 #include "functions/sm_funclist.h"
 #include "functions/sm_functab.h"
 #include "functions/sm_jsscan.h"
+#include "bench_util.h"
 #include "sm_core.h"
 
 /* Kind of an answer. */
@@ -82,36 +83,6 @@ typedef struct Tally
 	long		base_exact;
 	long		base_loose;
 } Tally;
-
-/* Whole file, NUL-terminated; NULL if unreadable. */
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-	{
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t) n + 1);
-	if (buf && fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf)
-	{
-		buf[n] = '\0';
-		*len = (size_t) n;
-	}
-	return buf;
-}
 
 /* Milliseconds of a monotonic clock. */
 static double
@@ -377,9 +348,9 @@ measure(const char *corpus, const char *map_rel, const char *js_rel, int per_map
 	Tally		t;
 
 	snprintf(path, sizeof(path), "%s/%s", corpus, map_rel);
-	json = read_file(path, &json_len);
+	json = bench_read_file(path, &json_len);
 	snprintf(path, sizeof(path), "%s/%s", corpus, js_rel);
-	js = read_file(path, &js_len);
+	js = bench_read_file(path, &js_len);
 	if (json == NULL || js == NULL)
 	{
 		fprintf(stderr, "%s: unreadable, skipped\n", map_rel);
@@ -680,7 +651,7 @@ main(int argc, char **argv)
 		per_map = 1;
 	snprintf(corpus, sizeof(corpus), "%s/oracle/corpus", shared);
 	snprintf(path, sizeof(path), "%s/MANIFEST.tsv", corpus);
-	manifest = read_file(path, &len);
+	manifest = bench_read_file(path, &len);
 	if (manifest == NULL)
 	{
 		printf("function_names: %s not found: skipped\n", path);
