@@ -11,13 +11,16 @@ reps=${1:-21}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chains=(test/data/compose/jquery test/data/compose/toastr test/data/compose/ts3)
-srcs=$(make -s -f - print-srcs <<'MK'
+# the core's sources and the libraries it links with, from src/core/core.mk
+core_mk() {
+	make -s -f - "$1" <<'MK'
 CORE_DIR := src/core
 include src/core/core.mk
-print-srcs: ; @echo $(CORE_SRCS)
+srcs: ; @echo $(CORE_SRCS)
+libs: ; @echo $(CORE_LIBS)
 MK
-)
-cc -std=c99 -O2 -Isrc/core -o "$work/compose_bench" bench/compose_bench.c $srcs -lz
+}
+cc -std=c99 -O2 -Isrc/core -o "$work/compose_bench" bench/compose_bench.c $(core_mk srcs) $(core_mk libs)
 echo "# load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 "$work/compose_bench" --reps "$reps" "${chains[@]}"
 if command -v node >/dev/null && command -v npm >/dev/null; then
