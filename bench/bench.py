@@ -8,9 +8,12 @@ PGPORT / PGUSER) and then calls:
     python3 bench/bench.py --work DIR --corpus DIR --core DIR --lib DIR
         --node-modules DIR [--quick] [--only SECTION,...] [--out FILE]
 
-Sections: setup targets core ingest literal lookup batch storage memory blocks
-interrupts.  `targets` (targets.py) measures every target of issue 11 against
-the floor function of bench/floor; bench/run --targets runs it alone.
+Sections: setup targets functions core ingest literal lookup batch storage
+memory blocks interrupts.  `targets` (targets.py) measures every target of
+issue 11 against the floor function of bench/floor; `functions`
+(functions.py) the per-frame cost of issue 13's symbolication functions
+against the same floor and sourcemap_lookup; bench/run --targets runs these
+two alone.
 Everything runs side by side in one run: repetitions are interleaved (every
 round visits every variant in a shuffled order) and medians are reported.
 Writes bench/results/<date>-<host>.md and copies it to bench/RESULTS.md.
@@ -205,6 +208,11 @@ class Bench:
             t11_frames_per_map=a.frames_per_map or (2_000 if q else 20_000),
             t11_rounds=2 if q else 3,
             t11_ingest_reps=1 if q else 3,
+            fn_frames=4_000 if q else 20_000,
+            fn_stacks=500 if q else 2_000,
+            fn_urls=5_000 if q else 20_000,
+            fn_compose_reps=2 if q else 4,
+            fn_rounds=2 if q else 3,
         )
 
     # ---- setup ----
@@ -669,6 +677,11 @@ class Bench:
         import targets
         self.r['targets'] = targets.measure(self, Session, log, median, shuffled, exec_time)
 
+    # ---- the symbolication functions of issue 13 (functions.py) ----
+    def functions(self):
+        import functions
+        self.r['functions'] = functions.measure(self, Session, log, median, shuffled, exec_time)
+
     # ---------------------------------------------------------- report ---
     def machine(self):
         cpu = ''
@@ -760,7 +773,7 @@ def main():
         print(report.render(b, m0, m1, b.r.get('finished')), end='')
         return
     machine_start = b.machine()
-    sections = ['targets', 'core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts']
+    sections = ['targets', 'functions', 'core', 'ingest', 'literal', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts']
     only = [x for x in a.only.split(',') if x]
     b.setup()
     for sec in sections:

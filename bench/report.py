@@ -60,7 +60,8 @@ class R:
                    f"{float(probe['first_touch_us_per_page']):.1f} µs per 4 KB page "
                    f"(~{float(probe['first_touch_us_per_page']) / 4.096:.0f} ms per MB), "
                    f"reused memory {float(probe['reuse_us_per_page']) * 1000:.0f} ns per page.")
-        mode = (' --targets' if set(self.r.get('timing') or {}) == {'targets'} else '') + (' --quick' if b.quick else '')
+        ran = set(self.r.get('timing') or {})
+        mode = (' --targets' if ran and ran <= {'targets', 'functions'} else '') + (' --quick' if b.quick else '')
         self.p(f"- **Command**: `bash bench/run{mode}` at commit {m0['commit']}; "
                f"{dur:.0f} minutes. Corpus: {len(b.maps)} real maps from npm, "
                f"{sum(m['bytes'] for m in b.maps) / MB:.1f} MB of JSON.", '')
@@ -493,6 +494,8 @@ def render(b, m0, m1, finished=None):
     r.head()
     import targets
     targets.render(r, r.r, b, table, verdict)
+    import functions
+    functions.render(r, r.r, b, table)
     body = R(b, m0, m1, finished)
     body.targets = r.targets
     for sec in ('ingest', 'core', 'lookup', 'batch', 'storage', 'memory', 'blocks', 'interrupts', 'timing'):

@@ -13,6 +13,9 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+/* Bytes of decoded blocks kept per stage during one call (freed at its end). */
+#define COMPOSE_BLOCK_CACHE ((size_t) 32 << 20)
+
 PG_FUNCTION_INFO_V1(sourcemap_compose);
 
 Datum
@@ -55,6 +58,14 @@ sourcemap_compose(PG_FUNCTION_ARGS)
 	{
 		pms[i] = sm_pg_open(elems[i]);
 		maps[i] = pms[i]->map;
+		/*
+		 * An array holds its elements in memory, so they are opened uncached,
+		 * keeping only the block decoded last; the segments of one stage look
+		 * up the next stage all over it, which would decode a block for
+		 * almost every segment (56 times the time of the jquery chain).
+		 */
+		if (pms[i]->entry == NULL)
+			sm_set_block_cache(maps[i], COMPOSE_BLOCK_CACHE);
 	}
 	ok = sm_compose(maps, (uint32_t) n, &sm_pg_env, VARHDRSZ, &out, &out_len, &err);
 	for (int i = 0; i < n; i++)
