@@ -15,8 +15,11 @@
  *   - sm_validate rejects every truncation (every length for small values,
  *     a sample for big ones) with SM_E_BINARY;
  *   - single-byte flips are either rejected, or every read API call on the
- *     accepted value returns cleanly with indexes in range.  Run this
- *     under `make asan` / `make valgrind` for the memory-safety half.
+ *     accepted value returns cleanly with indexes in range;
+ *   - a value whose function table is empty (from generated code without
+ *     functions, or an empty x_sourcemap_functions) beside a `scopes`
+ *     field that would give one still validates and rebuilds from its JSON.
+ * Run this under `make asan` / `make valgrind` for the memory-safety half.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,6 +588,90 @@ one_map(const char *path)
 	free(json);
 }
 
+/* ---- a function table that is empty beside a `scopes` field ----------------- */
+
+/* A map whose well-formed `scopes` field names functions (test_inline.c's). */
+#define SCOPED_HEAD "{\"version\":3,\"sources\":[\"a.js\"],\"names\":[\"outer\",\"inner\"," \
+	"\"helper\"],\"mappings\":\"AACA,KAAU,KAIR,EAIC,GAHE,KAJK,wCAFV,oBAOC\","
+#define SCOPED_SCOPES "\"scopes\":\"BAAA,BFBAA,CDB,BFBAC,CDB,BFBAC,CAe,CBA,EGAC,ECKC,IACE," \
+	"EKCC,IAGC,FD,FF,Fe,EEK,FK,ECKD,IAAF,FF\"}"
+
+static uint32_t
+table_len(const uint8_t *v, size_t len)
+{
+	SmError		err = {0};
+	SmMap	   *m = sm_open_buffer(&sm_malloc_env, v, len, &err);
+	const uint8_t *tab;
+	uint32_t	tablen = 0;
+
+	if (m != NULL && !sm_function_table(m, &tab, &tablen, &err))
+		tablen = 0;
+	if (m != NULL)
+		sm_close(m);
+	return tablen;
+}
+
+/*
+ * The value (built from `what`) has no function table although it keeps a
+ * `scopes` field that would give one: it validates, its JSON says the table
+ * is empty, and that JSON builds the same bytes again.
+ */
+static void
+check_empty_beside_scopes(const char *what, uint8_t *v, size_t vlen)
+{
+	SmError		err = {0};
+	char	   *json = NULL;
+	size_t		jlen = 0;
+	uint8_t    *again = NULL;
+	size_t		alen = 0;
+
+	tu_check(&total, table_len(v, vlen) == 0, "%s: a function table of %u bytes, expected none",
+			 what, table_len(v, vlen));
+	tu_check(&total, sm_validate(v, vlen, &sm_malloc_env, &err),
+			 "%s: sm_validate rejected a built value: %s", what, err.msg);
+	if (tu_check(&total, to_json(v, vlen, 0, &json, &jlen, &err), "%s: sm_to_json failed: %s",
+				 what, err.msg))
+	{
+		tu_check(&total, strstr(json, ",\"x_sourcemap_functions\":[],") != NULL,
+				 "%s: the JSON does not say the table is empty: %s", what, json);
+		if (tu_check(&total, sm_build(json, jlen, &sm_malloc_env, 0, &again, &alen, &err),
+					 "%s: its JSON is rejected: %s", what, err.msg))
+			tu_check(&total, alen == vlen && memcmp(again, v, vlen) == 0,
+					 "%s: its JSON builds a different value (%zu bytes, then %zu)", what, vlen,
+					 alen);
+	}
+	sm_free(&sm_malloc_env, json);
+	sm_free(&sm_malloc_env, again);
+	sm_free(&sm_malloc_env, v);
+}
+
+static void
+empty_table_beside_scopes(void)
+{
+	const char	scoped[] = SCOPED_HEAD SCOPED_SCOPES;
+	const char	declared[] = SCOPED_HEAD "\"x_sourcemap_functions\":[]," SCOPED_SCOPES;
+	SmError		err = {0};
+	uint8_t    *v = NULL;
+	size_t		vlen = 0;
+
+	/* the field does give a table when nothing else decides */
+	if (tu_check(&total, sm_build(scoped, strlen(scoped), &sm_malloc_env, 0, &v, &vlen, &err),
+				 "scopes map: %s", err.msg))
+	{
+		tu_check(&total, table_len(v, vlen) > 0, "scopes map: no function table from `scopes`");
+		sm_free(&sm_malloc_env, v);
+	}
+	/* generated code without functions decides */
+	if (tu_check(&total, sm_build_with_source(scoped, strlen(scoped), "0;", 2, &sm_malloc_env, 0,
+											  &v, &vlen, &err),
+				 "scopes map with code: %s", err.msg))
+		check_empty_beside_scopes("scopes map with code without functions", v, vlen);
+	/* so does an empty x_sourcemap_functions */
+	if (tu_check(&total, sm_build(declared, strlen(declared), &sm_malloc_env, 0, &v, &vlen, &err),
+				 "scopes map with empty x_sourcemap_functions: %s", err.msg))
+		check_empty_beside_scopes("scopes map with empty x_sourcemap_functions", v, vlen);
+}
+
 int
 main(void)
 {
@@ -600,5 +687,6 @@ main(void)
 		free(l.paths[i]);
 	}
 	free(l.paths);
+	empty_table_beside_scopes();
 	return tu_finish("roundtrip", &total);
 }

@@ -12,6 +12,7 @@
 #include "format/sm_format.h"
 #include "functions/sm_functions.h"
 #include "io/sm_io.h"
+#include "json/sm_json.h"
 
 static bool
 put(SmBuf *b, const char *s)
@@ -52,6 +53,40 @@ put_mappings(SmMap *m, SmBuf *b, uint32_t nlines, SmError *err)
 fail:
 	sm_iter_end(it);
 	return false;
+}
+
+/*
+ * Do the kept members (len bytes of "key":value pairs, as sm_kept gives
+ * them) include a `scopes` string?  Ingest derives a function table from
+ * one unless `x_sourcemap_functions` is given.
+ */
+static bool
+keeps_scopes(const SmEnv *env, const char *kept, uint32_t len, bool *has, SmError *err)
+{
+	char	   *obj = sm_alloc(env, (size_t) len + 2, err);
+	SmJson		js;
+	SmJsonTok	t;
+	bool		ok = true;
+
+	*has = false;
+	if (obj == NULL)
+		return false;
+	obj[0] = '{';
+	memcpy(obj + 1, kept, len);
+	obj[len + 1] = '}';
+	smj_init(&js, obj, (size_t) len + 2, err);
+	js.what = "kept members";
+	t = smj_next(&js);
+	while (ok && !*has && (t = smj_next(&js)) == SMJ_KEY)
+	{
+		bool		named = smj_key_is(&js, "scopes");
+
+		t = smj_next(&js);
+		*has = named && t == SMJ_STRING;
+		ok = smj_skip(&js, t);
+	}
+	sm_free(env, obj);
+	return ok && t != SMJ_ERROR;
 }
 
 /* The whole document into b. */
@@ -155,10 +190,22 @@ write_json(SmMap *m, SmBuf *out, SmError *err)
 	{
 		const uint8_t *tab;
 		uint32_t	tablen;
+		bool		scopes = false;
 
 		if (!sm_function_table(m, &tab, &tablen, err) ||
 			(tablen > 0 && (!put(&b, ",\"x_sourcemap_functions\":") ||
 							!sm_functions_to_json(tab, tablen, &b, err))))
+			goto done;
+
+		/*
+		 * No table beside a kept `scopes` string (the generated code
+		 * given at input, or an empty x_sourcemap_functions, named no
+		 * function; or the field is malformed): say so, or reading the
+		 * output back would take a table from `scopes`.
+		 */
+		if (tablen == 0 && kept_len > 0 &&
+			(!keeps_scopes(sm_map_env(m), kept, kept_len, &scopes, err) ||
+			 (scopes && !put(&b, ",\"x_sourcemap_functions\":[]"))))
 			goto done;
 	}
 	if (kept_len > 0 && (!put(&b, ",") || !smb_append(&b, kept, kept_len)))
