@@ -226,7 +226,7 @@ SELECT count(*) AS positions, count(*) FILTER (WHERE f.function IS NOT NULL) AS 
 FROM (SELECT :'packager'::sourcemap AS m) p, sourcemap_tokens(p.m) t,
 	LATERAL sourcemap_lookup_frames(p.m, t.gen_line, t.gen_col) f,
 	LATERAL sourcemap_lookup_frame(p.m, t.gen_line, t.gen_col) l;
--- nothing maps: the function is still known
+-- nothing maps: one row without a position or a function, as sourcemap_lookup_frame (its status)
 SELECT * FROM sourcemap_lookup_frames('{"version":3,"sources":["a.js"],"names":[],"mappings":"",
 	"x_sourcemap_functions":[[0,0,"top"],[0,9,null]]}'::sourcemap, 0, 3);
 -- STRICT: a NULL argument gives no rows; negative positions are errors

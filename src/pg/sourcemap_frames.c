@@ -119,7 +119,8 @@ put_single_frame(ReturnSetInfo *rsinfo, SmPgMap *pm, uint32 line, uint32 col)
 	fr.line = mp.orig_line;
 	fr.col = mp.orig_col;
 	fr.name = fr.has_position ? mp.name : SM_NONE;
-	r = sm_frame_function(pm->map, line, col, &fn, &anonymous, &err);
+	/* as sourcemap_lookup_frame: no function where nothing maps */
+	r = fr.has_position ? sm_frame_function(pm->map, line, col, &fn, &anonymous, &err) : 0;
 	if (r < 0)
 		sm_pg_report(&err, "corrupt sourcemap value");
 	put_frame(rsinfo, pm, &fr, r == 1 && !anonymous ? fn.ptr : NULL, fn.len);
