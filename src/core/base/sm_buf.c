@@ -181,7 +181,8 @@ smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 	int			rc;
 
 	*compressed = false;
-	if (len < 32 || len > 0x7FFFFFFF)
+	/* level 0 never shrinks anything: no deflater at all (bench/'s "nocomp") */
+	if (len < 32 || len > 0x7FFFFFFF || z->level == 0)
 		return smb_append(out, src, len);
 	if (!smz_ready(z, err))
 		return false;
