@@ -561,6 +561,89 @@ test_long_strings(void)
 	}
 }
 
+/*
+ * smj_unescape_copy of src[0..len) into a buffer of exactly len bytes (so
+ * that ASan sees a store past it): want and whether it has a NUL byte.
+ */
+static void
+expect_unescape_copy(const char *src, size_t len, const char *want, size_t wantlen)
+{
+	char	   *out = malloc(len ? len : 1);
+	char		name[96];
+	bool		nul = !(wantlen > 0 && memchr(want, '\0', wantlen) != NULL);
+	size_t		n;
+
+	snprintf(name, sizeof(name), "unescape_copy \"%.40s\" (%zu bytes)", src, len);
+	n = smj_unescape_copy(src, len, out, &nul);
+	check(n == wantlen && memcmp(out, want, wantlen) == 0 &&
+		  nul == (wantlen > 0 && memchr(want, '\0', wantlen) != NULL), name, NULL);
+	free(out);
+}
+
+/*
+ * smj_unescape_copy against smj_unescape on random spans: runs of plain
+ * bytes of every length around the 8-byte words and long ones that go to
+ * memchr (with raw NULs in them too), every kind of escape
+ * (\u0000 included), raw UTF-8, and malformed ones (a raw NUL, a trailing
+ * or undecodable backslash) that only a caller's bug could pass.
+ */
+static void
+test_unescape_random(void)
+{
+	static const char *const pieces[] = {
+		"\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u0041", "\\u0000", "\\u00e9",
+		"\\u20AC", "\\uD83D\\uDE00", "\\uD800x", "\xC3\xA9", "\xE2\x82\xAC", "\\uZZ", "\\"
+	};
+	char		src[600];
+	char		want[600];
+	uint32_t	seed = 12345;
+	int			bad = 0;
+
+	for (int iter = 0; iter < 20000; iter++)
+	{
+		size_t		len = 0;
+		size_t		wantlen;
+		int			parts;
+
+		seed = seed * 1103515245u + 12345u;
+		parts = (int) ((seed >> 16) % 12);
+		for (int k = 0; k < parts && len < 500; k++)
+		{
+			size_t		run;
+
+			seed = seed * 1103515245u + 12345u;
+			run = (seed >> 16) % ((seed >> 8) % 4 == 0 ? 90 : 21);
+			for (size_t j = 0; j < run; j++)
+				src[len++] = (char) ('a' + (j + k) % 26);
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 40 == 0)
+				src[len++] = '\0';	/* raw NUL: malformed, still counted */
+			else
+			{
+				const char *pc = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+
+				/* a lone backslash only at the very end */
+				if (strcmp(pc, "\\") == 0 && k != parts - 1)
+					pc = "\\r";
+				memcpy(src + len, pc, strlen(pc));
+				len += strlen(pc);
+			}
+		}
+		wantlen = smj_unescape(src, len, want);
+		{
+			char	   *out = malloc(len ? len : 1);
+			bool		nul = false;
+			size_t		n = smj_unescape_copy(src, len, out, &nul);
+
+			if (n != wantlen || memcmp(out, want, wantlen) != 0 ||
+				nul != (wantlen > 0 && memchr(want, '\0', wantlen) != NULL))
+				bad++;
+			free(out);
+		}
+	}
+	check(bad == 0, "unescape_copy = unescape on 20,000 random spans", NULL);
+}
+
 /* Decode src with smj_unescape and compare with want (wantlen bytes). */
 static void
 expect_unescape(const char *src, const char *want, size_t wantlen)
@@ -581,6 +664,7 @@ expect_unescape(const char *src, const char *want, size_t wantlen)
 	n = smj_unescape(inplace, len, inplace);
 	snprintf(name, sizeof(name), "unescape in place \"%s\"", src);
 	check(n == wantlen && memcmp(inplace, want, wantlen) == 0, name, NULL);
+	expect_unescape_copy(src, len, want, wantlen);
 }
 
 /* Unescaping every escape, surrogate pairs and spans taken from the parser. */
@@ -877,6 +961,7 @@ main(void)
 	test_depth();
 	test_long_strings();
 	test_unescape();
+	test_unescape_random();
 	test_number_int();
 	test_key_is();
 	test_skip();

@@ -90,6 +90,7 @@ span_text(Builder *b, const SmSpan *s, const char *field, const char **out, size
 {
 	const char *src = b->json + s->off;
 	size_t		n;
+	bool		nul;
 
 	if (!s->escaped)
 	{
@@ -100,8 +101,8 @@ span_text(Builder *b, const SmSpan *s, const char *field, const char **out, size
 	b->scratch.len = 0;
 	if (!smb_reserve(&b->scratch, s->len))
 		return false;
-	n = smj_unescape(src, s->len, (char *) b->scratch.data);
-	if (memchr(b->scratch.data, '\0', n) != NULL)
+	n = smj_unescape_copy(src, s->len, (char *) b->scratch.data, &nul);
+	if (nul)
 		return fail_field(b, field, s->off - 1, "%s", "contains \\u0000, which a text value cannot hold");
 	*out = (const char *) b->scratch.data;
 	*len = n;

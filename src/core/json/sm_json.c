@@ -747,10 +747,69 @@ put_utf8(long cp, char *dst)
 }
 
 /*
- * The span is assumed valid (it came from a token).  dst may be src itself:
- * the output never gets ahead of the input.  A malformed span cannot make
- * us read outside it; a backslash we cannot decode is copied as it is.
+ * Decode the escape at s[*i] (a backslash) of a span of len bytes into dst;
+ * returns the bytes written and advances *i past the escape.  The span is
+ * assumed valid (it came from a token), but a malformed one cannot make us
+ * read outside it: a backslash we cannot decode is copied as it is.
  */
+static inline size_t
+unescape_one(const unsigned char *s, size_t *i, size_t len, char *dst)
+{
+	size_t		at = *i;
+	long		cp;
+	long		lo;
+
+	if (len - at < 2)
+	{
+		dst[0] = '\\';
+		*i = at + 1;
+		return 1;
+	}
+	*i = at + 2;
+	switch (s[at + 1])
+	{
+		case 'b':
+			dst[0] = '\b';
+			return 1;
+		case 'f':
+			dst[0] = '\f';
+			return 1;
+		case 'n':
+			dst[0] = '\n';
+			return 1;
+		case 'r':
+			dst[0] = '\r';
+			return 1;
+		case 't':
+			dst[0] = '\t';
+			return 1;
+		case 'u':
+			cp = u_escape_at(s, at, len);
+			if (cp < 0)
+			{
+				dst[0] = '\\';
+				*i = at + 1;
+				return 1;
+			}
+			*i = at + 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF)
+			{
+				lo = u_escape_at(s, at + 6, len);
+				if (lo >= 0xDC00 && lo <= 0xDFFF)
+				{
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					*i = at + 12;
+				}
+			}
+			return put_utf8(cp, dst);
+		default:
+			/* '"', '\\' and '/' stand for themselves */
+			dst[0] = (char) s[at + 1];
+			return 1;
+	}
+}
+
+/* dst may be src itself: the output never gets ahead of the input. */
 size_t
 smj_unescape(const char *src, size_t len, char *dst)
 {
@@ -762,8 +821,6 @@ smj_unescape(const char *src, size_t len, char *dst)
 	{
 		const char *bs = memchr(src + i, '\\', len - i);
 		size_t		run = bs ? (size_t) (bs - (src + i)) : len - i;
-		long		cp;
-		long		lo;
 
 		if (run > 0)
 		{
@@ -773,63 +830,76 @@ smj_unescape(const char *src, size_t len, char *dst)
 		}
 		if (i >= len)
 			break;
-
-		/* s[i] is a backslash */
-		if (len - i < 2)
-		{
-			dst[o++] = '\\';
-			i++;
-			continue;
-		}
-		switch (s[i + 1])
-		{
-			case 'b':
-				dst[o++] = '\b';
-				i += 2;
-				break;
-			case 'f':
-				dst[o++] = '\f';
-				i += 2;
-				break;
-			case 'n':
-				dst[o++] = '\n';
-				i += 2;
-				break;
-			case 'r':
-				dst[o++] = '\r';
-				i += 2;
-				break;
-			case 't':
-				dst[o++] = '\t';
-				i += 2;
-				break;
-			case 'u':
-				cp = u_escape_at(s, i, len);
-				if (cp < 0)
-				{
-					dst[o++] = '\\';
-					i++;
-					break;
-				}
-				i += 6;
-				if (cp >= 0xD800 && cp <= 0xDBFF)
-				{
-					lo = u_escape_at(s, i, len);
-					if (lo >= 0xDC00 && lo <= 0xDFFF)
-					{
-						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-						i += 6;
-					}
-				}
-				o += put_utf8(cp, dst + o);
-				break;
-			default:
-				/* '"', '\\' and '/' stand for themselves */
-				dst[o++] = (char) s[i + 1];
-				i += 2;
-				break;
-		}
+		o += unescape_one(s, &i, len, dst + o);
 	}
+	return o;
+}
+
+/*
+ * Text in sourcesContent has an escape every few dozen bytes ("\n" ends
+ * every line), so a memchr + memmove per run costs more in calls than in
+ * bytes.  Here a run is copied eight bytes at a time, each word stored whole
+ * before its first backslash is looked for (the store is why dst must not
+ * overlap src: it writes up to 7 bytes past the run, which the next run or
+ * escape overwrites, and stays within len bytes of dst).  A run still going
+ * after SWAR_RUN_WORDS words goes to libc's vector loops instead.
+ */
+#define SWAR_RUN_WORDS 4
+
+size_t
+smj_unescape_copy(const char *src, size_t len, char *dst, bool *nul)
+{
+	const unsigned char *s = (const unsigned char *) src;
+	size_t		i = 0;
+	size_t		o = 0;
+
+	while (i < len)
+	{
+		int			words = 0;
+
+		while (len - i >= 8)
+		{
+			uint64_t	v;
+			uint64_t	x;
+			uint64_t	m;
+
+			if (++words > SWAR_RUN_WORDS)
+			{
+				const char *bs = memchr(src + i, '\\', len - i);
+				size_t		run = bs ? (size_t) (bs - (src + i)) : len - i;
+
+				memcpy(dst + o, src + i, run);
+				i += run;
+				o += run;
+				break;
+			}
+			memcpy(&v, s + i, 8);
+			memcpy(dst + o, &v, 8);
+			/* exact for the lowest backslash, which is all we use */
+			x = v ^ SWAR_BSLASHES;
+			m = (x - SWAR_ONES) & ~x & SWAR_HIGHS;
+			if (m != 0)
+			{
+#ifdef SWAR_LITTLE_ENDIAN
+				size_t		k = (size_t) __builtin_ctzll(m) >> 3;
+
+				i += k;
+				o += k;
+#endif
+				break;
+			}
+			i += 8;
+			o += 8;
+		}
+		/* the tail, or the bytes up to the backslash */
+		while (i < len && s[i] != '\\')
+			dst[o++] = (char) s[i++];
+		if (i >= len)
+			break;
+		o += unescape_one(s, &i, len, dst + o);
+	}
+	/* one pass over the result: libc's is faster than a test per word */
+	*nul = o > 0 && memchr(dst, '\0', o) != NULL;
 	return o;
 }
 

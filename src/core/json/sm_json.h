@@ -68,6 +68,13 @@ bool		smj_key_is(const SmJson *js, const char *s);
 size_t		smj_unescape(const char *src, size_t len, char *dst);
 
 /*
+ * The same into a dst that does not overlap src (room for len bytes), faster
+ * on text with many escapes; *nul says whether the decoded text has a NUL
+ * byte (from \u0000), which a PostgreSQL text value cannot hold.
+ */
+size_t		smj_unescape_copy(const char *src, size_t len, char *dst, bool *nul);
+
+/*
  * Interpret the last SMJ_NUMBER token as an integer.  Returns false if it
  * has a fraction or exponent part that is not integral, or is outside
  * [-2^53, 2^53].
