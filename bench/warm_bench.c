@@ -112,8 +112,10 @@ text_of(Map *mp, bool source, uint32_t idx, const char *path)
 		t->ptr = copy;
 		t->len = s.len;
 	}
+	if (t->len == 0)
+		return 0;
 	memcpy(row, t->ptr, t->len < sizeof(row) ? t->len : sizeof(row));
-	return (uint64_t) row[0] + t->len;
+	return (uint64_t) (unsigned char) row[0] + t->len;
 }
 
 /* One frame: the lookup and the texts of its answer. */
