@@ -103,5 +103,51 @@ FROM (SELECT id, m, k % 3 AS c FROM maps, generate_series(1, 9) k WHERE id NOT I
 SELECT evictions - :e3 >= 90 AS evicted_each_time FROM sourcemap_cache_stats();
 RESET sourcemap.cache_size;
 
+-- a cached map keeps the texts it returns in slots (sm_cache.c): a text of up
+-- to 31 bytes lies in its slot, a longer one is pointed to.  Sources and
+-- names of every length around that edge (0, 31, 32 bytes, multibyte, long)
+-- and a null source, each returned twice from the cache (made, then kept),
+-- in a query that switches maps row after row, against the in-memory copy
+INSERT INTO maps SELECT 20, format('{"version":3,"sources":[null,"","%s","%s","%s","%s"],'
+		'"sourcesContent":["%s"],"names":["","%s","%s","%s","%s","%s"],'
+		'"mappings":"AAAAA,ECAAC,ECAAC,ECAAC,ECAAC,ECAAC"}',
+	repeat('a', 31), repeat('b', 32), repeat('c', 300), repeat('é', 16),
+	(SELECT string_agg(md5(i::text), '') FROM generate_series(1, 400) i),
+	repeat('n', 31), repeat('é', 15) || 'x', repeat('x', 32), repeat('y', 300), repeat('ü', 15))::sourcemap;
+SELECT pg_column_size(m) > 4000 AS out_of_line FROM maps WHERE id = 20;
+SELECT c, (r).source IS NULL AS null_source, octet_length((r).source) AS source_bytes,
+	octet_length((r).name) AS name_bytes, r IS NOT DISTINCT FROM u AS agree
+FROM generate_series(0, 10, 2) c, maps,
+	LATERAL (SELECT sourcemap_lookup(m, 0, c) AS r, sourcemap_lookup(m::text::sourcemap, 0, c) AS u) x
+WHERE id = 20 ORDER BY c;
+SELECT count(*) AS frames, count(*) FILTER (WHERE r IS NOT DISTINCT FROM u) AS agree,
+	count(*) FILTER (WHERE id = 20 AND (r).source = repeat('é', 16)) AS multibyte
+FROM (SELECT id, m, k AS c FROM maps, generate_series(0, 11) k WHERE id NOT IN (5, 6) ORDER BY k, id) x,
+	LATERAL (SELECT sourcemap_lookup(x.m, 0, x.c) AS r, sourcemap_lookup(x.m::text::sourcemap, 0, x.c) AS u) y;
+SELECT string_agg((t).source || ':' || (t).name, ',' ORDER BY c) AS short_texts
+FROM (SELECT c, sourcemap_lookup(m, 0, c) AS t FROM maps, generate_series(2, 4, 2) c WHERE id = 20) x;
+-- the same through the batch form, the SRFs and a cache that evicts the
+-- map as soon as it is closed (its slots are freed: nothing may point there)
+SELECT count(*) AS rows, count(*) FILTER (WHERE b.source IS NOT DISTINCT FROM l.source
+		AND b.name IS NOT DISTINCT FROM l.name) AS agree
+FROM maps, LATERAL sourcemap_lookup(m, ARRAY[0, 0, 0, 0, 0, 0], ARRAY[0, 2, 4, 6, 8, 10]) b,
+	LATERAL sourcemap_lookup(m::text::sourcemap, 0, 2 * (b.ord::int - 1)) l
+WHERE id = 20;
+SELECT array_agg(octet_length(name) ORDER BY idx) AS names FROM maps, sourcemap_names(m) WHERE id = 20;
+SET sourcemap.cache_size = '1kB';
+SELECT count(*) AS frames, count(*) FILTER (WHERE r IS NOT DISTINCT FROM u) AS agree
+FROM generate_series(0, 11) c, maps,
+	LATERAL (SELECT sourcemap_lookup(m, 0, c) AS r, sourcemap_lookup(m::text::sourcemap, 0, c) AS u) x
+WHERE id = 20;
+RESET sourcemap.cache_size;
+-- updated in the same session (every index now names other texts): the
+-- new texts, never the kept ones
+SELECT string_agg(coalesce((sourcemap_lookup(m, 0, c)).name, '-'), ',' ORDER BY c) AS before
+FROM maps, generate_series(2, 4, 2) c WHERE id = 20;
+UPDATE maps SET m = replace(replace(m::text, repeat('n', 31), repeat('N', 31)), repeat('a', 31), repeat('A', 31))::sourcemap
+WHERE id = 20;
+SELECT string_agg((t).source || ':' || (t).name, ',' ORDER BY c) AS after
+FROM (SELECT c, sourcemap_lookup(m, 0, c) AS t FROM maps, generate_series(2, 4, 2) c WHERE id = 20) x;
+
 DROP TABLE maps;
 DROP FUNCTION test_map(int);

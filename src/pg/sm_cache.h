@@ -24,10 +24,12 @@ typedef struct SmPgMap
 	SmMap	   *map;
 	SmInfo		info;			/* counts, file, sourceRoot */
 	MemoryContext cxt;			/* holds the map and the Datums below */
-	Datum	   *source_text;	/* resolved sources, made on first use */
-	uint8	   *source_state;	/* 0 not made, 1 made, 2 null */
-	Datum	   *name_text;
-	uint8	   *name_state;
+	/*
+	 * The text of every source and name a lookup has returned, one slot
+	 * each (sm_cache.c's text slots), allocated on first use.
+	 */
+	uint8	   *source_slots;
+	uint8	   *name_slots;
 	uint32		texts_made;		/* texts made without the arrays (not cached) */
 	struct SmPgScopes *scopes;	/* the decoded `scopes` field (sourcemap_frames.c), in cxt;
 								 * NULL until first asked for */

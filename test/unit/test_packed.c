@@ -12,6 +12,7 @@
  * The maps vendored in test/data always run; with ../shared/oracle present
  * (or $SM_SHARED set) every corpus map runs too.  Blocks at the extremes of
  * the value ranges (61-bit keys that straddle a word) are packed directly.
+ * The pool's eviction order (second chance) is checked on parts alone.
  */
 #define _XOPEN_SOURCE 500
 
@@ -302,6 +303,65 @@ run_extremes(void)
 	free(p);
 }
 
+/*
+ * Which of the parts in slots[0..n) the pool still holds, as a bit mask.
+ */
+static unsigned
+held(SmPoolItem *const *slots, int n)
+{
+	unsigned	m = 0;
+
+	for (int i = 0; i < n; i++)
+		m |= (slots[i] != NULL) << i;
+	return m;
+}
+
+/*
+ * The pool evicts the least recently used part, a used part getting a
+ * second chance: with room for three parts, a part used since it was
+ * added outlives the unused ones, an unused one leaves in order of age,
+ * and a used part that is not used again leaves after one more round.
+ */
+static void
+run_pool_order(void)
+{
+	enum
+	{
+		PART = 1000, NPARTS = 6};
+	SmPool		pool;
+	SmPoolItem *slot[NPARTS] = {NULL};
+	size_t		owner = 0;
+	SmError		err = {0};
+
+	sm_pool_init(&pool, &sm_malloc_env, 3 * (sizeof(SmPoolItem) + PART));
+	for (int i = 0; i < 3; i++)
+		tu_check(&total, sm_pool_add(&pool, &slot[i], &owner, PART, &err) != NULL, "pool: add %d", i);
+	tu_check(&total, held(slot, NPARTS) == 07, "pool: three parts fit, holds %o", held(slot, NPARTS));
+	sm_pool_touch(slot[0]);
+	sm_pool_add(&pool, &slot[3], &owner, PART, &err);
+	tu_check(&total, held(slot, NPARTS) == 015,
+			 "pool: the oldest part, used, outlives the unused part 1: holds %o", held(slot, NPARTS));
+	sm_pool_add(&pool, &slot[4], &owner, PART, &err);
+	tu_check(&total, held(slot, NPARTS) == 031,
+			 "pool: then the unused part 2 leaves: holds %o", held(slot, NPARTS));
+	sm_pool_add(&pool, &slot[5], &owner, PART, &err);
+	tu_check(&total, held(slot, NPARTS) == 070,
+			 "pool: part 0, not used again, leaves before the newer parts: holds %o",
+			 held(slot, NPARTS));
+	tu_check(&total, pool.evictions == 3 && pool.bytes == owner && owner == 3 * (sizeof(SmPoolItem) + PART),
+			 "pool: 3 evictions and 3 parts counted, got %llu, %zu bytes",
+			 (unsigned long long) pool.evictions, pool.bytes);
+	sm_pool_touch(slot[3]);
+	sm_pool_touch(slot[4]);
+	sm_pool_touch(slot[5]);
+	sm_pool_set_budget(&pool, 2 * (sizeof(SmPoolItem) + PART));
+	tu_check(&total, held(slot, NPARTS) == 060,
+			 "pool: when every part was used, the oldest leaves: holds %o", held(slot, NPARTS));
+	sm_pool_clear(&pool);
+	tu_check(&total, held(slot, NPARTS) == 0 && pool.bytes == 0 && owner == 0,
+			 "pool: clear empties every slot");
+}
+
 int
 main(void)
 {
@@ -310,6 +370,7 @@ main(void)
 	const char *shared = tu_shared_dir();
 
 	run_extremes();
+	run_pool_order();
 	run_folder(corpus);
 	if (shared == NULL)
 		printf("shared corpus: ../shared/oracle not found (set SM_SHARED), skipped\n");

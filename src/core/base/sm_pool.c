@@ -11,6 +11,7 @@ sm_pool_init(SmPool *pool, const SmEnv *env, size_t budget)
 	pool->ring.slot = NULL;
 	pool->ring.owner_bytes = NULL;
 	pool->ring.bytes = 0;
+	pool->ring.used = false;
 	pool->bytes = 0;
 	pool->budget = budget;
 	pool->evictions = 0;
@@ -28,13 +29,37 @@ sm_pool_remove(SmPool *pool, SmPoolItem *it)
 	sm_free(pool->env, it);
 }
 
-/* Evict least recently used parts until `need` more bytes fit the budget. */
+/* Link it at the new end of the ring (most recently used). */
+static void
+link_newest(SmPool *pool, SmPoolItem *it)
+{
+	it->prev = &pool->ring;
+	it->next = pool->ring.next;
+	pool->ring.next->prev = it;
+	pool->ring.next = it;
+}
+
+/*
+ * Evict parts from the old end until `need` more bytes fit the budget; a
+ * part used since it was last there goes round once more, unmarked.  Every
+ * pass unmarks what it passes, so this ends.
+ */
 static void
 make_room(SmPool *pool, size_t need)
 {
 	while (pool->ring.prev != &pool->ring && pool->bytes + need > pool->budget)
 	{
-		sm_pool_remove(pool, pool->ring.prev);
+		SmPoolItem *oldest = pool->ring.prev;
+
+		if (oldest->used)
+		{
+			oldest->used = false;
+			oldest->prev->next = oldest->next;
+			oldest->next->prev = oldest->prev;
+			link_newest(pool, oldest);
+			continue;
+		}
+		sm_pool_remove(pool, oldest);
 		pool->evictions++;
 	}
 }
@@ -66,10 +91,8 @@ sm_pool_add(SmPool *pool, SmPoolItem **slot, size_t *owner_bytes, size_t n, SmEr
 	it->slot = slot;
 	it->owner_bytes = owner_bytes;
 	it->bytes = bytes;
-	it->prev = &pool->ring;
-	it->next = pool->ring.next;
-	pool->ring.next->prev = it;
-	pool->ring.next = it;
+	it->used = false;
+	link_newest(pool, it);
 	*slot = it;
 	if (owner_bytes)
 		*owner_bytes += bytes;

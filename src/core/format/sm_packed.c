@@ -191,14 +191,32 @@ sm_packed_same_pos(const SmPacked *p, uint32_t i, uint32_t j)
 	return key_at(p, i) == key_at(p, j);
 }
 
+/*
+ * Ask for the cache line holding bit pos of base ahead of its use.  A
+ * lookup in random order finds the keys and rows of its block in main
+ * memory, and the bisection below has no branch to speculate on (its
+ * next probe depends on a conditional move): each step asks for the keys
+ * of the four probes two steps ahead, so two steps wait for one miss, and
+ * for the rows that may hold the answer once a few keys are left.
+ */
+#if defined(__GNUC__)
+#define prefetch_bit(base, pos) __builtin_prefetch((base) + ((pos) >> 3))
+#else
+#define prefetch_bit(base, pos) ((void) (base), (void) (pos))
+#endif
+
+/* Keys of a range this short lie on one or two cache lines: no prefetch. */
+#define SM_PREFETCH_KEYS_MIN 24
+
 uint32_t
 sm_packed_upper(const SmPacked *p, uint32_t line, uint32_t col)
 {
 	uint64_t	dl = line - p->line0;
 	uint64_t	colmask = ((uint64_t) 1 << p->wc) - 1;
+	const uint8_t *rows = p->bits + p->rows_at;
 	uint64_t	q;
 	uint32_t	lo = 0,
-				hi = p->n;
+				n = p->n;
 
 	/* map the position to the largest key at or before it */
 	if ((dl >> (p->wk - p->wc)) != 0)
@@ -213,14 +231,40 @@ sm_packed_upper(const SmPacked *p, uint32_t line, uint32_t col)
 		q = (dl << p->wc) | colmask;
 	else
 		q = (dl << p->wc) | (col - p->col0);
-	while (lo < hi)
-	{
-		uint32_t	mid = lo + (hi - lo) / 2;
 
-		if (key_at(p, mid) <= q)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/*
+	 * Keys before lo are <= q, keys from lo + n on are > q; each step
+	 * probes lo + n / 2.  The second step's two possible probes first.
+	 */
+	if (n >= SM_PREFETCH_KEYS_MIN)
+	{
+		uint32_t	h = n / 2;
+
+		prefetch_bit(p->bits, (uint64_t) ((n - h) / 2) * p->wk);
+		prefetch_bit(p->bits, (uint64_t) (h + (n - h) / 2) * p->wk);
 	}
-	return lo;
+	while (n > 1)
+	{
+		uint32_t	h = n / 2;
+
+		if (n >= SM_PREFETCH_KEYS_MIN)
+		{
+			uint32_t	h1 = (n - h) / 2;
+			uint32_t	h2 = (n - h - h1) / 2;
+
+			prefetch_bit(p->bits, (uint64_t) (lo + h2) * p->wk);
+			prefetch_bit(p->bits, (uint64_t) (lo + h1 + h2) * p->wk);
+			prefetch_bit(p->bits, (uint64_t) (lo + h + h2) * p->wk);
+			prefetch_bit(p->bits, (uint64_t) (lo + h + h1 + h2) * p->wk);
+		}
+		else if (n * 2 >= SM_PREFETCH_KEYS_MIN)
+		{
+			/* the caller reads one of rows lo - 1 .. lo + n - 1 next */
+			prefetch_bit(rows, (uint64_t) (lo > 0 ? lo - 1 : 0) * p->wrow);
+			prefetch_bit(rows, (uint64_t) (lo + n) * p->wrow);
+		}
+		lo = key_at(p, lo + h) <= q ? lo + h : lo;
+		n -= h;
+	}
+	return lo + (key_at(p, lo) <= q);
 }
