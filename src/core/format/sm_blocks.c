@@ -15,6 +15,7 @@ smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err)
 	smb_init(&w->index, env, err);
 	smb_init(&w->data, env, err);
 	smz_init(&w->z, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
+	smh_init(&w->raw_hash);
 	w->err = err;
 }
 
@@ -76,6 +77,7 @@ flush_block(SmBlockWriter *w)
 		w->stream[i].len = 0;
 	}
 	w->ocol_zeros = w->pred_zeros = 0;
+	smh_update(&w->raw_hash, w->raw.data, w->raw.len);
 	if (!smz_deflate_append(&w->z, &w->data, w->raw.data, w->raw.len, &compressed, w->err))
 		return false;
 	if (w->data.len > 0x7FFFFFFF)

@@ -7,6 +7,7 @@
 #define SM_BLOCKS_H
 
 #include "base/sm_buf.h"
+#include "base/sm_hash.h"
 #include "format/sm_format.h"	/* the streams of a block, SM_BS_* */
 #include "format/sm_map.h"
 
@@ -36,6 +37,7 @@ typedef struct SmBlockWriter
 	SmBuf		index;			/* BLOCK_INDEX section */
 	SmBuf		data;			/* BLOCKS section */
 	SmZ			z;
+	SmHash		raw_hash;		/* of every raw block, for the content digest */
 	SmError    *err;
 	uint32_t	count;			/* segments in the current block */
 	uint32_t	nblocks;

@@ -13,6 +13,7 @@
 #include "base/sm_limits.h"
 #include "base/sm_vlq.h"
 #include "format/sm_blocks.h"
+#include "format/sm_digest.h"
 #include "format/sm_format.h"
 #include "format/sm_strtab.h"
 #include "functions/sm_functions.h"
@@ -45,6 +46,7 @@ typedef struct Builder
 	SmBuf		ignore;			/* uint32_t global source indexes */
 	SmBuf		content_index;
 	SmBuf		content_data;
+	SmHash		content_hash;	/* of every raw non-null content, for the digest */
 	SmBuf		scratch;		/* unescaped strings */
 	SmBuf		line;			/* SmMapping[] of the current generated line */
 	SmBuf		sort_tmp;
@@ -209,6 +211,7 @@ add_contents(Builder *b, const SmDoc *doc)
 
 			if (!span_text(b, &v[i], "sourcesContent", &s, &len))
 				return false;
+			smh_update(&b->content_hash, s, len);
 			if (!smz_deflate_append(&b->zcontent, &b->content_data, (const uint8_t *) s, len,
 									&compressed, b->err))
 				return false;
@@ -839,6 +842,24 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 		}
 	}
 	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	{
+		/* the big sections' raw parts were hashed as they were written */
+		SmDigestParts parts;
+		uint64_t	digest;
+
+		parts.hash[SM_SEC_BLOCKS] = smh_final(&b->blocks.raw_hash);
+		parts.hash[SM_SEC_SOURCES_DATA] = smh_final(&b->sources.raw_hash);
+		parts.hash[SM_SEC_NAMES_DATA] = smh_final(&b->names.raw_hash);
+		parts.hash[SM_SEC_CONTENT] = smh_final(&b->content_hash);
+		parts.known = 1u << SM_SEC_BLOCKS | 1u << SM_SEC_SOURCES_DATA |
+			1u << SM_SEC_NAMES_DATA | 1u << SM_SEC_CONTENT;
+		if (!sm_digest_compute(p, total, &parts, b->env, &digest, b->err))
+		{
+			sm_free(b->env, buf);
+			goto done;
+		}
+		sm_put64(p + SM_H_DIGEST, digest);
+	}
 	*out = buf;
 	*out_len = prefix + total;
 	ok = true;
@@ -894,6 +915,8 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	size_t		total;
 	uint8_t    *buf,
 			   *p;
+	uint64_t	old_tab;
+	SmHash		new_tab;
 
 	if (len < SM_PREFIX_SIZE || sm_get32(toc + SM_TOC_OFFSET) > len)
 		return sm_fail(err, SM_E_BINARY, "not a stored map");
@@ -901,6 +924,11 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
 		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
 	total = keep + tablen;
+	/* the digest changes by the FUNCTIONS section's term */
+	if (!sm_section_hash(val, len, SM_SEC_FUNCTIONS, env, &old_tab, err))
+		return false;
+	smh_init(&new_tab);
+	smh_update(&new_tab, tab, tablen);
 	buf = sm_alloc(env, prefix + total, err);
 	if (buf == NULL)
 		return false;
@@ -911,6 +939,8 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
 	sm_put32(p + tab_len_at, (uint32_t) tablen);
 	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	sm_put64(p + SM_H_DIGEST, sm_get64(val + SM_H_DIGEST) - sm_digest_term(SM_SEC_FUNCTIONS, old_tab) +
+			 sm_digest_term(SM_SEC_FUNCTIONS, smh_final(&new_tab)));
 	*out = buf;
 	*out_len = prefix + total;
 	return true;
@@ -948,6 +978,7 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.ignore, env, err);
 	smb_init(&b.content_index, env, err);
 	smb_init(&b.content_data, env, err);
+	smh_init(&b.content_hash);
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
 	smb_init(&b.source_functions, env, err);

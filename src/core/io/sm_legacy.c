@@ -23,6 +23,7 @@
 
 #include "base/sm_limits.h"
 #include "format/sm_blocks.h"
+#include "format/sm_digest.h"
 #include "format/sm_format.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
@@ -78,8 +79,8 @@ read_layout(V010 *v)
 					   sm_get32(d + SM_H_TOTAL), v->len);
 	if (sm_get16(d + SM_H_FLAGS) & ~SM_FLAGS_KNOWN)
 		return sm_fail(v->err, SM_E_BINARY, "unknown header flags");
-	for (int i = 0; i < 8; i++)
-		if (d[SM_H_RESERVED + i] != 0)
+	for (int i = 0; i < 8; i++)		/* the digest field of version 3 was reserved */
+		if (d[SM_H_DIGEST + i] != 0)
 			return sm_fail(v->err, SM_E_BINARY, "reserved header bytes are not zero");
 	if (sm_get64(d + SM_H_CHECKSUM) != sm_checksum(d + expect, v->len - expect))
 		return sm_fail(v->err, SM_E_BINARY, "checksum mismatch");
@@ -288,6 +289,7 @@ relayout(V010 *v, SmBlockWriter *w, size_t prefix, uint8_t **out, size_t *out_le
 	size_t		total = SM_PREFIX_SIZE;
 	size_t		off = SM_PREFIX_SIZE;
 	uint8_t    *buf;
+	uint64_t	digest;
 
 	for (int i = 0; i < SM_NSECTIONS; i++)
 	{
@@ -332,6 +334,13 @@ relayout(V010 *v, SmBlockWriter *w, size_t prefix, uint8_t **out, size_t *out_le
 	if (w != NULL)
 		sm_put32(buf + SM_PREFIX_SIZE + SM_META_BLOCKS, w->nblocks);	/* META comes first */
 	sm_put64(buf + SM_H_CHECKSUM, sm_checksum(buf + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	if (!sm_digest_compute(buf, total, NULL, v->env, &digest, v->err))
+	{
+		sm_free(v->env, *out);
+		*out = NULL;
+		return false;
+	}
+	sm_put64(buf + SM_H_DIGEST, digest);
 	return true;
 }
 
