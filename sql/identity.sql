@@ -30,6 +30,7 @@ UPDATE old SET origin = '0.1.0' WHERE origin IS NULL;
 UPDATE old SET origin = '0.2.0' WHERE origin IS NULL;
 
 -- every older value equals today's value of the same map (same JSON), by every operator and hash
+-- (0.2.0's values keep their parts as zlib compressed them, this build's libdeflate: other bytes)
 SELECT c.name, o.origin, o.m = c.m AS eq, o.m <> c.m AS ne, sourcemap_cmp(o.m, c.m) AS cmp,
 	o.m <= c.m AND o.m >= c.m AND NOT o.m < c.m AND NOT o.m > c.m AS order_eq,
 	sourcemap_hash(o.m) = sourcemap_hash(c.m) AS hash_eq,

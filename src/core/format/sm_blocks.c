@@ -14,7 +14,7 @@ smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err)
 	smb_init(&w->raw, env, err);
 	smb_init(&w->index, env, err);
 	smb_init(&w->data, env, err);
-	smz_init(&w->z, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
+	smz_init(&w->z, SM_BLOCK_ZLEVEL);
 	smh_init(&w->raw_hash);
 	w->err = err;
 }
@@ -27,7 +27,6 @@ smbw_free(SmBlockWriter *w)
 	smb_free(&w->raw);
 	smb_free(&w->index);
 	smb_free(&w->data);
-	smz_end(&w->z);
 }
 
 /*

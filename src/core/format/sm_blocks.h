@@ -19,11 +19,12 @@
 #ifndef SM_BLOCK_SEGMENTS
 #define SM_BLOCK_SEGMENTS 1024
 #endif
-/* zlib level for mapping blocks and string chunks */
-/* deflate window for blocks and string chunks, which are a few KB each */
-#define SM_PART_WINDOW_BITS 12
+/*
+ * libdeflate level for mapping blocks and string chunks (README.md, "From
+ * source", has the measurements that chose it)
+ */
 #ifndef SM_BLOCK_ZLEVEL
-#define SM_BLOCK_ZLEVEL 6
+#define SM_BLOCK_ZLEVEL 5
 #endif
 
 

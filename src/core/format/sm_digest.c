@@ -107,7 +107,7 @@ part(Cursor *c, int sec, uint64_t off, uint64_t stored, uint32_t rawlen, bool co
 		c->buf = nb;
 		c->cap = rawlen;
 	}
-	if (!smz_inflate(NULL, src, stored, c->buf, rawlen, err))
+	if (!smz_inflate(src, stored, c->buf, rawlen, err))
 		return -1;
 	*p = c->buf;
 	*n = rawlen;

@@ -78,7 +78,6 @@ struct SmMap
 	uint32_t	scratch_cap;
 	uint8_t    *raw;
 	size_t		raw_cap;
-	SmZ			z;
 };
 
 struct SmIter
@@ -264,7 +263,6 @@ map_new(const SmEnv *env, SmError *err)
 	memset(m, 0, sizeof(*m));
 	m->env = env;
 	m->cur_block = UINT32_MAX;
-	smz_init(&m->z, env, false, 0, 15);
 	return m;
 }
 
@@ -382,7 +380,6 @@ sm_close(SmMap *m)
 	sm_free(m->env, m->pooled);
 	sm_free(m->env, m->scratch);
 	sm_free(m->env, m->raw);
-	smz_end(&m->z);
 	sm_free(m->env, m);
 }
 
@@ -410,7 +407,7 @@ expand(SmMap *m, SmSection s, uint32_t off, uint32_t stored, uint32_t rawlen, bo
 	src = get(m, m->sec_off[s] + off, stored, keep && !compressed, err);
 	if (src == NULL || !compressed)
 		return src;
-	if (!smz_inflate(&m->z, src, stored, dst, rawlen, err))
+	if (!smz_inflate(src, stored, dst, rawlen, err))
 		return NULL;
 	return dst;
 }

@@ -23,12 +23,12 @@
 #include "json/sm_json.h"
 
 /*
- * zlib level for sourcesContent, the bulk of most maps: level 4 is where
- * deflate starts lazy matching, most of level 6's gain at about 70% of its
- * cost (bench/README.md has the measurements).
+ * libdeflate level for sourcesContent, the bulk of most maps: level 1, the
+ * fastest, still stores every corpus map below `text` (README.md, "From
+ * source", has the measurements).
  */
 #ifndef SM_CONTENT_ZLEVEL
-#define SM_CONTENT_ZLEVEL 4
+#define SM_CONTENT_ZLEVEL 1
 #endif
 /* poll for interrupts after this many segments or content bytes */
 #define SM_INTERRUPT_EVERY 65536
@@ -971,8 +971,8 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.scratch, env, err);
 	count_strings(&b, doc, false, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
 	smbw_init(&b.blocks, env, err);
-	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
-	smz_init(&b.zcontent, env, true, SM_CONTENT_ZLEVEL, 15);
+	smz_init(&b.zstr, SM_BLOCK_ZLEVEL);
+	smz_init(&b.zcontent, SM_CONTENT_ZLEVEL);
 	smst_init(&b.sources, env, err, &b.zstr, smst_choose_shift(src_bytes, nsrc));
 	smst_init(&b.names, env, err, &b.zstr, smst_choose_shift(name_bytes, nname));
 	smb_init(&b.ignore, env, err);
@@ -1030,8 +1030,6 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	}
 
 	smbw_free(&b.blocks);
-	smz_end(&b.zstr);
-	smz_end(&b.zcontent);
 	smst_free(&b.sources);
 	smst_free(&b.names);
 	smb_free(&b.ignore);
