@@ -391,14 +391,16 @@ int
 main(void)
 {
 	const char *shared = tu_shared_dir();
-	char	   *corpus;
+	char	   *data = tu_path(tu_test_dir(), "data");
+	char	   *corpus = shared ? tu_path(shared, "oracle/corpus") : NULL;
 
-	add_tree(tu_path(tu_test_dir(), "data"));
-	corpus = shared ? tu_path(shared, "oracle/corpus") : NULL;
+	add_tree(data);
 	if (corpus && tu_is_dir(corpus))
 		add_tree(corpus);
 	else
 		printf("test_digest: ../shared/oracle/corpus absent, corpus maps skipped\n");
+	free(data);
+	free(corpus);
 	tu_check(&total, nmaps >= 20, "only %d maps found", nmaps);
 	for (int i = 0; i < nmaps; i++)
 	{

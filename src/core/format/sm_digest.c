@@ -82,10 +82,11 @@ static int
 part(Cursor *c, int sec, uint64_t off, uint64_t stored, uint32_t rawlen, bool compressed,
 	 const uint8_t **p, size_t *n, SmError *err)
 {
-	const uint8_t *src = c->v + c->off[sec] + off;
+	const uint8_t *src;
 
 	if (off > c->len[sec] || stored > c->len[sec] - off)
 		return (sm_fail(err, SM_E_BINARY, "part of section %d out of bounds", sec), -1);
+	src = c->v + c->off[sec] + off;
 	sm_check_interrupts(c->env);
 	if (!compressed)
 	{
@@ -469,6 +470,9 @@ sm_content_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, con
 		*cmp = da < db ? -1 : 1;
 		return true;
 	}
+	/* the same bytes are the same content: nothing to inflate (the usual case) */
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return true;
 	if (!cursor_open(&ca, a, alen, env, err))
 		return false;
 	if (!cursor_open(&cb, b, blen, env, err))

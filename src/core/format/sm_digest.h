@@ -79,8 +79,9 @@ bool		sm_digest_check(const uint8_t *v, size_t len, const SmEnv *env, SmError *e
 /*
  * The total order of values: by digest, then (equal digests) by content
  * streams section by section, bytewise, a shorter prefix first.  *cmp is
- * -1, 0 or 1, and 0 exactly when the two hold the same content.  Inflates
- * one part of each value at a time.
+ * -1, 0 or 1, and 0 exactly when the two hold the same content.  Values
+ * with the same bytes are equal at once; others with equal digests are
+ * compared inflating one part of each value at a time.
  */
 bool		sm_content_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 						   const SmEnv *env, int *cmp, SmError *err);
