@@ -12,7 +12,10 @@
 # (SM_PROFILE_MAPS, a regex on their paths, picks some; default all).
 # Each query runs once to warm the cache (sourcemap.cache_size =
 # SM_PROFILE_CACHE, default 1GB, so that every block stays decoded), then
-# once under perf.  Writes $OUT/<kind>.perf.data and $OUT/<kind>.txt (the
+# once under perf; with SM_PROFILE_FRESH=1 the first run in a fresh backend
+# is the one profiled (opening the maps and filling the cache, what a new
+# session pays), and `single` runs pgbench with sourcemap.cache_size =
+# SM_PROFILE_CACHE too (0: every lookup cold).  Writes $OUT/<kind>.perf.data and $OUT/<kind>.txt (the
 # flat profile, self time) and $OUT/<kind>.children.txt (with callees);
 # OUT defaults to /tmp/sm-profile.  Needs perf (Debian package linux-perf).
 #
@@ -20,7 +23,11 @@
 # against this checkout's sourcemap.so, SM_AB_ROUNDS (5) interleaved rounds,
 # each build in a fresh backend per query (the warm-up run, then the timed
 # one, EXPLAIN ANALYZE), for the random, sorted and floor queries; prints
-# the median ms per build and query.
+# the median ms per build and query.  With SM_AB_FRESH=1 the first run in
+# each fresh backend is measured instead (the maps opened, the cache
+# filled), as the backend's CPU time, for the random, sorted, batch and
+# floor queries and for `cold` and `cold_floor`: 2,000 lookups (floor calls)
+# on the largest map with sourcemap.cache_size = 0, each one opening it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -50,7 +57,7 @@ while read -r p; do
 	cp "$CORPUS/$p" "$OUT/corpus/$p"
 done <"$OUT/maps.txt"
 chmod -R a+rX "$OUT"
-export OUT KINDS_LIST="${KINDS[*]}" CACHE=${SM_PROFILE_CACHE:-1GB}
+export OUT KINDS_LIST="${KINDS[*]}" CACHE=${SM_PROFILE_CACHE:-1GB} FRESH=${SM_PROFILE_FRESH:-0} AB_FRESH=${SM_AB_FRESH:-0}
 pg_virtualenv -o max_parallel_workers_per_gather=0 -o shared_buffers=1GB -o jit=off bash -c '
 set -euo pipefail
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
@@ -82,13 +89,37 @@ query() {
 		floor) q="SELECT count(p.source) FROM frames f JOIN maps m ON m.id = f.map_id CROSS JOIN LATERAL sourcemap_bench_floor(m.map, f.line, f.col) p" ;;
 		batch) q="SELECT count(b.source) FROM (SELECT map_id, array_agg(line) ls, array_agg(col) cs FROM frames GROUP BY map_id) a JOIN maps m ON m.id = a.map_id CROSS JOIN LATERAL sourcemap_lookup(m.map, a.ls, a.cs) b" ;;
 		single|single_floor) q= ;;
+		cold|cold_floor)
+			# 2,000 lookups (floor calls) on the largest map, each opening it cold (cache off)
+			fn=sourcemap_lookup
+			[ "$1" = cold ] || fn=sourcemap_bench_floor
+			q="SELECT count(p.source) FROM (SELECT * FROM frames WHERE map_id = (SELECT id FROM maps ORDER BY pg_column_size(map) DESC LIMIT 1) LIMIT 2000) f JOIN maps m ON m.id = f.map_id CROSS JOIN LATERAL $fn(m.map, f.line, f.col) p" ;;
 		*) echo "unknown kind $1" >&2; exit 1 ;;
 	esac
 }
-# ms of the second run of query $2 in a fresh backend using library $1
+# the one statement of `single` (one lookup or floor call on the largest map) into $OUT/$1.sql
+single_sql() {
+	local fn=sourcemap_lookup
+	[ "$1" = single ] || fn=sourcemap_bench_floor
+	psql -X -A -t -c "SELECT id, line, col FROM frames f WHERE map_id = (SELECT id FROM maps ORDER BY pg_column_size(map) DESC LIMIT 1) LIMIT 1" | {
+		IFS="|" read -r id line col
+		printf "SELECT %s(map, %s, %s) FROM maps WHERE id = %s;\n" "$fn" "$line" "$col" "$id" >"$OUT/$1.sql"
+	}
+}
+# ms of the second run of query $2 in a fresh backend using library $1; with
+# AB_FRESH=1, CPU ms (user + system, /proc/self/stat) of the backend for the
+# first run, which a loaded machine disturbs less than the elapsed time
 timed() {
 	psql -X -q -c "UPDATE pg_proc SET probin = '\''$1'\'' WHERE probin LIKE '\''$OUT/lib/%'\'' AND proname <> '\''sourcemap_bench_floor'\''"
 	query "$2"
+	if [ "$AB_FRESH" = 1 ]; then
+		local cache=$CACHE
+		case $2 in cold | cold_floor) cache=0 ;; esac
+		psql -X -A -t -c "SET sourcemap.cache_size = '\''$cache'\''" -c "SELECT pg_read_file('\''/proc/self/stat'\'')" \
+			-c "$q" -c "SELECT pg_read_file('\''/proc/self/stat'\'')" |
+			awk '\''/^[0-9]+ \(/ { t[n++] = $14 + $15 } END { printf "%d\n", (t[1] - t[0]) * 10 }'\''
+		return
+	fi
 	psql -X -A -t -c "SET sourcemap.cache_size = '\''$CACHE'\''" -c "$q" -c "EXPLAIN (ANALYZE, TIMING OFF) $q" |
 		sed -n "s/^Execution Time: \([0-9.]*\) ms/\1/p"
 }
@@ -96,7 +127,9 @@ for kind in $KINDS_LIST; do
 	if [ "$kind" = ab ]; then
 		for r in $(seq "${SM_AB_ROUNDS:-5}"); do
 			for lib in $(printf "%s\n" old sourcemap | shuf); do
-				for qk in $(printf "%s\n" random sorted floor | shuf); do
+				ab_kinds="random sorted floor"
+				[ "$AB_FRESH" = 1 ] && ab_kinds="random sorted floor batch cold cold_floor"
+				for qk in $(printf "%s\n" $ab_kinds | shuf); do
 					echo "$lib $qk $(timed "$OUT/lib/$lib.so" "$qk")" | tee -a "$OUT/ab.txt"
 				done
 			done
@@ -116,13 +149,8 @@ for (q, lib), v in sorted(d.items()):
 	query "$kind"
 	if [ "$kind" = single ] || [ "$kind" = single_floor ]; then
 		# pgbench -M prepared, one lookup per statement on the largest map, its backend under perf
-		fn=sourcemap_lookup
-		[ "$kind" = single ] || fn=sourcemap_bench_floor
-		psql -X -A -t -c "SELECT id, line, col FROM frames f WHERE map_id = (SELECT id FROM maps ORDER BY pg_column_size(map) DESC LIMIT 1) LIMIT 1" | {
-			IFS="|" read -r id line col
-			printf "SELECT %s(map, %s, %s) FROM maps WHERE id = %s;\n" "$fn" "$line" "$col" "$id" >"$OUT/single.sql"
-		}
-		pgbench -n -M prepared -T 12 -f "$OUT/single.sql" >"$OUT/$kind.pgbench.txt" 2>&1 &
+		single_sql "$kind"
+		PGOPTIONS="-c sourcemap.cache_size=$CACHE" pgbench -n -M prepared -T 12 -f "$OUT/$kind.sql" >"$OUT/$kind.pgbench.txt" 2>&1 &
 		bench_pid=$!
 		sleep 2
 		pid=$(psql -X -A -t -c "SELECT pid FROM pg_stat_activity WHERE application_name = '\''pgbench'\''")
@@ -135,8 +163,11 @@ for (q, lib), v in sorted(d.items()):
 		echo "SET sourcemap.cache_size = '\''$CACHE'\''; SELECT pg_backend_pid();" >&"${PSQL[1]}"
 		read -r pid <&"${PSQL[0]}"
 		echo "\\timing on" >&"${PSQL[1]}"
-		echo "$q;" >&"${PSQL[1]}"
-		read -r x <&"${PSQL[0]}"; read -r t1 <&"${PSQL[0]}"
+		t1=none
+		if [ "$FRESH" != 1 ]; then
+			echo "$q;" >&"${PSQL[1]}"
+			read -r x <&"${PSQL[0]}"; read -r t1 <&"${PSQL[0]}"
+		fi
 		perf record -q -g -p "$pid" -o "$OUT/$kind.perf.data" 2>/dev/null &
 		perf_pid=$!
 		sleep 1

@@ -7,7 +7,10 @@
  * limits spelled out in ../shared/conformance/README.md (point 9), the
  * error statuses and positions, that sm_vlq_encode is its inverse, and
  * that sm_vlq_next (the inline decoder of the build's hot path) agrees with
- * sm_vlq_decode on every input of up to three bytes.
+ * sm_vlq_decode on every input of up to three bytes, and that
+ * sm_vlq_segment (the build's unchecked fast path for a whole segment)
+ * takes exactly the segments it promises to, with sm_vlq_decode's values,
+ * and reads nothing past its margin.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +309,142 @@ test_next(void)
 	tu_check(&counts, bad == 0 && n > 300000, "sm_vlq_next = sm_vlq_decode: %ld of %ld inputs differ", bad, n);
 }
 
+/*
+ * What sm_vlq_segment must answer for the segment at s[0..]: the fields as
+ * sm_vlq_decode reads them up to ',' or ';', and whether the segment has the
+ * common shape (1, 4 or 5 fields of at most 6 digits, none -2^31, then ','
+ * or ';').  Returns the field count for that shape, else 0.
+ */
+static int
+segment_reference(const char *s, size_t len, int64_t f[5], size_t *end)
+{
+	size_t		p = 0;
+	int			nf = 0;
+
+	while (p < len && s[p] != ',' && s[p] != ';')
+	{
+		size_t		start = p;
+		int64_t		v;
+
+		if (nf == 5 || sm_vlq_decode(s, len, &p, &v) != SM_VLQ_OK ||
+			p - start > 6 || v == -(int64_t) 2147483648)
+			return 0;
+		f[nf++] = v;
+	}
+	if (p >= len || (nf != 1 && nf != 4 && nf != 5))
+		return 0;
+	*end = p;
+	return nf;
+}
+
+/* One random VLQ: canonical, with zero continuation digits, or too long. */
+static size_t
+random_vlq(char *dst, unsigned r)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int64_t		v;
+	size_t		n;
+
+	switch (r % 8)
+	{
+		case 0:
+			v = (int64_t) (r >> 3) % 16 - 8;
+			break;
+		case 1:
+			v = (int64_t) ((r >> 3) % 1024) - 512;
+			break;
+		case 2:
+			v = (int64_t) (r >> 3) % 300000000 - 150000000;
+			break;
+		case 3:
+			v = (r & 8) ? 2147483647 : -2147483647;
+			break;
+		case 4:
+			/* a 1 with zero continuation digits: 2 to 8 digits */
+			n = 0;
+			dst[n++] = 'i';
+			for (unsigned k = 0; k < (r >> 3) % 6; k++)
+				dst[n++] = 'g';
+			dst[n++] = 'A';
+			return n;
+		case 5:
+			dst[0] = digits[(r >> 3) % 64];		/* may be "B" or continue into the next field */
+			return 1;
+		default:
+			v = (int64_t) ((r >> 3) % 64) - 32;
+			break;
+	}
+	return sm_vlq_encode(v, dst);
+}
+
+/*
+ * sm_vlq_segment on random segments (0 to 6 fields of random values, some
+ * bytes replaced by non-digits, ended by ',', ';' or another byte), each at
+ * the start of an exactly SM_VLQ_SEGMENT_MARGIN-byte heap block when it fits
+ * (so AddressSanitizer sees any read past the margin): it takes the segment
+ * exactly when segment_reference says it has the common shape, with the
+ * same values and end, and leaves the position alone otherwise.
+ */
+static void
+test_segment(void)
+{
+	static const char ends[] = ",;\"x\0!";
+	long		n = 0,
+				taken = 0,
+				bad = 0;
+	unsigned	r = 12345;
+
+	for (int iter = 0; iter < 400000; iter++)
+	{
+		char		text[128];
+		size_t		len = 0;
+		int			fields;
+		char	   *buf;
+		size_t		size;
+		int64_t		want[5],
+					got[5];
+		size_t		want_end = 0,
+					pos = 0;
+		int			want_nf,
+					got_nf;
+
+		r = r * 1103515245u + 12345u;
+		fields = (int) ((r >> 16) % 7);
+		for (int k = 0; k < fields; k++)
+		{
+			r = r * 1103515245u + 12345u;
+			len += random_vlq(text + len, r >> 4);
+		}
+		r = r * 1103515245u + 12345u;
+		if ((r >> 20) % 16 == 0 && len > 0)
+			text[(r >> 8) % len] = ends[(r >> 24) % (sizeof(ends) - 1)];
+		text[len++] = ends[(r >> 12) % 3 == 2 ? (r >> 14) % (sizeof(ends) - 1) : (r >> 12) % 2];
+		size = len > SM_VLQ_SEGMENT_MARGIN ? len : SM_VLQ_SEGMENT_MARGIN;
+		buf = malloc(size);
+		if (buf == NULL)
+			abort();
+		memset(buf, 'g', size);	/* continuation digits: a read past the segment keeps going */
+		memcpy(buf, text, len);
+		want_nf = segment_reference(buf, len, want, &want_end);
+		got_nf = len <= SM_VLQ_SEGMENT_MARGIN ? sm_vlq_segment(buf, &pos, got) : 0;
+		if (len > SM_VLQ_SEGMENT_MARGIN)
+			want_nf = 0;
+		n++;
+		taken += got_nf != 0;
+		if (got_nf != want_nf || (got_nf == 0 && pos != 0) ||
+			(got_nf != 0 && (pos != want_end || memcmp(got, want, sizeof(int64_t) * (size_t) got_nf) != 0)))
+		{
+			if (bad++ < 5)
+				tu_check(&counts, false, "segment %s: %d fields, end %zu; expected %d, end %zu",
+						 tu_show(buf, len, false), got_nf, pos, want_nf, want_end);
+		}
+		free(buf);
+	}
+	tu_check(&counts, bad == 0, "sm_vlq_segment: %ld of %ld segments differ", bad, n);
+	tu_check(&counts, taken > n / 10 && taken < n - n / 10,
+			 "sm_vlq_segment: both shapes seen (%ld of %ld taken)", taken, n);
+}
+
 int
 main(void)
 {
@@ -314,5 +453,6 @@ main(void)
 	test_digits();
 	test_roundtrip();
 	test_next();
+	test_segment();
 	return tu_finish("vlq", &counts);
 }

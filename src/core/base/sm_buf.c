@@ -142,7 +142,8 @@ smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 	size_t		got;
 
 	*compressed = false;
-	if (len < 32 || len > 0x7FFFFFFF || out->count_only)
+	/* level 0 never shrinks anything: no deflater at all (bench/'s "nocomp") */
+	if (len < 32 || len > 0x7FFFFFFF || out->count_only || z->level == 0)
 		return smb_append(out, src, len);
 	if (*c == NULL && (*c = libdeflate_alloc_compressor(z->level)) == NULL)
 		return sm_fail(err, SM_E_NOMEM, "out of memory allocating a compressor");

@@ -62,19 +62,24 @@ smb_append(SmBuf *b, const void *src, size_t n)
 	return true;
 }
 
-/* Append without a capacity check (caller reserved at least 10 bytes). */
-static inline void
-smb_uvarint_unchecked(SmBuf *b, uint64_t v)
+/* Write v as a varint at p (room for 10 bytes); returns the end. */
+static inline uint8_t *
+sm_put_uvarint(uint8_t *p, uint64_t v)
 {
-	uint8_t    *p = b->data + b->len;
-
 	while (v >= 0x80)
 	{
 		*p++ = (uint8_t) (v | 0x80);
 		v >>= 7;
 	}
 	*p++ = (uint8_t) v;
-	b->len = (size_t) (p - b->data);
+	return p;
+}
+
+/* Append without a capacity check (caller reserved at least 10 bytes). */
+static inline void
+smb_uvarint_unchecked(SmBuf *b, uint64_t v)
+{
+	b->len = (size_t) (sm_put_uvarint(b->data + b->len, v) - b->data);
 }
 
 static inline bool

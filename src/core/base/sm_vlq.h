@@ -60,6 +60,79 @@ sm_vlq_next(const char *s, size_t len, size_t *pos, int64_t *value)
 	return SM_VLQ_OK;
 }
 
+/*
+ * The fields of one segment at s[*pos], decoded without bounds checks: the
+ * caller guarantees SM_VLQ_SEGMENT_MARGIN readable bytes from *pos.  Only
+ * the common shapes are taken: 1, 4 or 5 values of at most 6 digits each
+ * (|v| < 2^29, so no overflow is possible), not "B" alone (-2^31), and
+ * followed by ',' or ';'.  Returns the number of fields and advances *pos
+ * to the separator; returns 0 and leaves *pos alone for anything else (a
+ * longer value, 2, 3 or 6 fields, an empty segment, a byte that is no
+ * digit, ...), which the caller then decodes with sm_vlq_next and reports
+ * exactly.  The fields are unrolled so that f[] can live in registers.
+ */
+#define SM_VLQ_SEGMENT_MARGIN 32
+
+/* One value at *p: 1 and *p advanced, 0 at a non-digit, -1 for anything unusual. */
+static inline int
+sm_vlq_field(const unsigned char **pp, int64_t *v)
+{
+	const unsigned char *p = *pp;
+	unsigned	d = (unsigned) sm_b64_value[*p++];	/* -1 wraps to a large value */
+	unsigned	acc = d & 31;
+
+	if (d >= 64)
+		return 0;
+	if (d >= 32)
+	{
+		unsigned	shift = 5;
+
+		do
+		{
+			d = (unsigned) sm_b64_value[*p++];
+			if (d >= 64 || shift == 30)
+				return -1;
+			acc |= (d & 31) << shift;
+			shift += 5;
+		} while (d >= 32);
+	}
+	if (acc == 1)
+		return -1;
+	/* the low bit is the sign */
+	*v = (acc & 1) ? -(int64_t) (acc >> 1) : (int64_t) (acc >> 1);
+	*pp = p;
+	return 1;
+}
+
+static inline int
+sm_vlq_segment(const char *s, size_t *pos, int64_t f[5])
+{
+	const unsigned char *p = (const unsigned char *) s + *pos;
+	int			nf;
+	int			r;
+
+	if (sm_vlq_field(&p, &f[0]) <= 0)
+		return 0;
+	r = sm_vlq_field(&p, &f[1]);
+	if (r < 0)
+		return 0;
+	if (r == 0)
+		nf = 1;
+	else
+	{
+		if (sm_vlq_field(&p, &f[2]) <= 0 || sm_vlq_field(&p, &f[3]) <= 0)
+			return 0;
+		r = sm_vlq_field(&p, &f[4]);
+		if (r < 0 || (r > 0 && (unsigned) sm_b64_value[*p] < 64))
+			return 0;
+		nf = r > 0 ? 5 : 4;
+	}
+	if (*p != ',' && *p != ';')
+		return 0;
+	*pos = (size_t) ((const char *) p - s);
+	return nf;
+}
+
 /* Encode v (|v| < 2^31, or -2^31 as "B") into dst (>= 7 bytes); returns bytes written. */
 size_t		sm_vlq_encode(int64_t v, char *dst);
 

@@ -55,7 +55,7 @@ flush_block(SmBlockWriter *w)
 	if (w->count == 0)
 		return true;
 	/* the raw block: flags, the length of every stream but the last, the streams */
-	if (w->pred_zeros > w->ocol_zeros)
+	if (w->run.pred_zeros > w->run.ocol_zeros)
 	{
 		SmBuf		tmp = w->stream[SM_BS_OCOL];
 
@@ -75,7 +75,7 @@ flush_block(SmBlockWriter *w)
 			return false;
 		w->stream[i].len = 0;
 	}
-	w->ocol_zeros = w->pred_zeros = 0;
+	w->run.ocol_zeros = w->run.pred_zeros = 0;
 	smh_update(&w->raw_hash, w->raw.data, w->raw.len);
 	if (!smz_deflate_append(&w->z, &w->data, w->raw.data, w->raw.len, &compressed, w->err))
 		return false;
@@ -93,72 +93,114 @@ flush_block(SmBlockWriter *w)
 	return true;
 }
 
+/*
+ * Encode v[0..n) into the streams of the current block.  The caller has
+ * made sure no block ends inside the run and every stream has room for n
+ * segments.  The stream ends and running values live in locals: a byte
+ * stored through a stream pointer could alias any field of *w, which would
+ * make the compiler reload them all after every byte.
+ */
+static void
+push_run(SmBlockWriter *w, const SmMapping *v, size_t n)
+{
+	uint8_t    *sp[SM_BLOCK_STREAMS + 1];
+	SmBlockRun	r = w->run;
+
+	for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
+		sp[i] = w->stream[i].data + w->stream[i].len;
+	for (size_t k = 0; k < n; k++)
+	{
+		const SmMapping m = v[k];
+		uint64_t	h = (m.source != SM_NONE ? SM_SEG_HAS_SOURCE : 0) |
+			(m.name != SM_NONE ? SM_SEG_HAS_NAME : 0);
+
+		if (m.gen_line != r.prev_line)
+		{
+			sp[SM_BS_HEAD] = sm_put_uvarint(sp[SM_BS_HEAD],
+											h | SM_SEG_NEW_LINE | ((uint64_t) m.gen_col << SM_SEG_SHIFT));
+			sp[SM_BS_LINE] = sm_put_uvarint(sp[SM_BS_LINE], (uint64_t) (m.gen_line - r.prev_line - 1));
+		}
+		else
+			sp[SM_BS_HEAD] = sm_put_uvarint(sp[SM_BS_HEAD],
+											h | ((uint64_t) (m.gen_col - r.prev_col) << SM_SEG_SHIFT));
+		if (m.source != SM_NONE)
+		{
+			int64_t		dsrc = (int64_t) m.source - r.src;
+			int64_t		dline = (int64_t) m.orig_line - r.oline;
+			int64_t		dcol = (int64_t) m.orig_col - r.ocol;
+			int64_t		pred = sm_ocol_prediction(m.gen_line == r.prev_line, dsrc, dline,
+												  (int64_t) m.gen_col - r.prev_col);
+
+			sp[SM_BS_SOURCE] = sm_put_uvarint(sp[SM_BS_SOURCE], sm_zigzag(dsrc));
+			sp[SM_BS_OLINE] = sm_put_uvarint(sp[SM_BS_OLINE], sm_zigzag(dline));
+			sp[SM_BS_OCOL] = sm_put_uvarint(sp[SM_BS_OCOL], sm_zigzag(dcol));
+			sp[SM_BS_OCOL_PRED] = sm_put_uvarint(sp[SM_BS_OCOL_PRED], sm_zigzag(dcol - pred));
+			r.ocol_zeros += dcol == 0;
+			r.pred_zeros += dcol == pred;
+			r.src = m.source;
+			r.oline = m.orig_line;
+			r.ocol = m.orig_col;
+			if (m.name != SM_NONE)
+			{
+				sp[SM_BS_NAME] = sm_put_uvarint(sp[SM_BS_NAME], sm_zigzag((int64_t) m.name - r.name));
+				r.name = m.name;
+			}
+		}
+		r.prev_line = m.gen_line;
+		r.prev_col = m.gen_col;
+	}
+	for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
+		w->stream[i].len = (size_t) (sp[i] - w->stream[i].data);
+	w->run = r;
+	w->count += (uint32_t) n;
+	w->total += n;
+	w->room -= (uint32_t) n;
+}
+
+bool
+smbw_push_n(SmBlockWriter *w, const SmMapping *v, size_t n)
+{
+	while (n > 0)
+	{
+		size_t		run;
+
+		if (w->count >= SM_BLOCK_SEGMENTS &&
+			(v->gen_line != w->run.prev_line || v->gen_col != w->run.prev_col))
+		{
+			if (!flush_block(w))
+				return false;
+		}
+		if (w->room == 0)
+		{
+			/* a segment writes at most one 10-byte varint to each stream */
+			for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
+				if (!smb_reserve(&w->stream[i], 10 * SM_PUSH_ROOM))
+					return false;
+			w->room = SM_PUSH_ROOM;
+		}
+		if (w->count == 0)
+		{
+			w->first_line = w->run.prev_line = v->gen_line;
+			w->first_col = w->run.prev_col = v->gen_col;
+			w->run.src = w->run.oline = w->run.ocol = w->run.name = 0;
+		}
+		/* up to the block's size; past it one at a time (a block ends at a new position) */
+		run = w->count < SM_BLOCK_SEGMENTS ? SM_BLOCK_SEGMENTS - w->count : 1;
+		if (run > w->room)
+			run = w->room;
+		if (run > n)
+			run = n;
+		push_run(w, v, run);
+		v += run;
+		n -= run;
+	}
+	return true;
+}
+
 bool
 smbw_push(SmBlockWriter *w, const SmMapping *m)
 {
-	uint64_t	h;
-	SmBuf	   *st = w->stream;
-
-	if (w->count >= SM_BLOCK_SEGMENTS &&
-		(m->gen_line != w->prev_line || m->gen_col != w->prev_col))
-	{
-		if (!flush_block(w))
-			return false;
-	}
-	if (w->room == 0)
-	{
-		/* a segment writes at most one 10-byte varint to each stream */
-		for (int i = 0; i <= SM_BLOCK_STREAMS; i++)
-			if (!smb_reserve(&st[i], 10 * SM_PUSH_ROOM))
-				return false;
-		w->room = SM_PUSH_ROOM;
-	}
-	w->room--;
-	if (w->count == 0)
-	{
-		w->first_line = w->prev_line = m->gen_line;
-		w->first_col = w->prev_col = m->gen_col;
-		w->src = w->oline = w->ocol = w->name = 0;
-	}
-	h = (m->source != SM_NONE ? SM_SEG_HAS_SOURCE : 0) |
-		(m->name != SM_NONE ? SM_SEG_HAS_NAME : 0);
-	if (m->gen_line != w->prev_line)
-	{
-		smb_uvarint_unchecked(&st[SM_BS_HEAD],
-							  h | SM_SEG_NEW_LINE | ((uint64_t) m->gen_col << SM_SEG_SHIFT));
-		smb_uvarint_unchecked(&st[SM_BS_LINE], (uint64_t) (m->gen_line - w->prev_line - 1));
-	}
-	else
-		smb_uvarint_unchecked(&st[SM_BS_HEAD],
-							  h | ((uint64_t) (m->gen_col - w->prev_col) << SM_SEG_SHIFT));
-	if (m->source != SM_NONE)
-	{
-		int64_t		dsrc = (int64_t) m->source - w->src;
-		int64_t		dline = (int64_t) m->orig_line - w->oline;
-		int64_t		dcol = (int64_t) m->orig_col - w->ocol;
-		int64_t		pred = sm_ocol_prediction(m->gen_line == w->prev_line, dsrc, dline,
-											  (int64_t) m->gen_col - w->prev_col);
-
-		smb_uvarint_unchecked(&st[SM_BS_SOURCE], sm_zigzag(dsrc));
-		smb_uvarint_unchecked(&st[SM_BS_OLINE], sm_zigzag(dline));
-		smb_uvarint_unchecked(&st[SM_BS_OCOL], sm_zigzag(dcol));
-		smb_uvarint_unchecked(&st[SM_BS_OCOL_PRED], sm_zigzag(dcol - pred));
-		w->ocol_zeros += dcol == 0;
-		w->pred_zeros += dcol == pred;
-		w->src = m->source;
-		w->oline = m->orig_line;
-		w->ocol = m->orig_col;
-		if (m->name != SM_NONE)
-		{
-			smb_uvarint_unchecked(&st[SM_BS_NAME], sm_zigzag((int64_t) m->name - w->name));
-			w->name = m->name;
-		}
-	}
-	w->prev_line = m->gen_line;
-	w->prev_col = m->gen_col;
-	w->count++;
-	w->total++;
-	return true;
+	return smbw_push_n(w, m, 1);
 }
 
 bool

@@ -28,11 +28,23 @@
 #endif
 
 
+/* The running values of the block being filled (a run of pushes keeps a copy in registers). */
+typedef struct SmBlockRun
+{
+	uint32_t	prev_line,
+				prev_col;
+	int64_t		src,
+				oline,
+				ocol,
+				name;
+	uint32_t	ocol_zeros;		/* zero deltas in SM_BS_OCOL ... */
+	uint32_t	pred_zeros;		/* ... and in SM_BS_OCOL_PRED */
+} SmBlockRun;
+
 typedef struct SmBlockWriter
 {
 	SmBuf		stream[SM_BLOCK_STREAMS + 1];	/* the block being filled, per field */
-	uint32_t	ocol_zeros;		/* zero deltas in SM_BS_OCOL ... */
-	uint32_t	pred_zeros;		/* ... and in SM_BS_OCOL_PRED */
+	SmBlockRun	run;
 	uint32_t	room;			/* segments every stream has room for (10 bytes each) */
 	SmBuf		raw;			/* the streams joined, uncompressed */
 	SmBuf		index;			/* BLOCK_INDEX section */
@@ -45,17 +57,13 @@ typedef struct SmBlockWriter
 	uint64_t	total;			/* segments written */
 	uint32_t	first_line,
 				first_col;
-	uint32_t	prev_line,
-				prev_col;
-	int64_t		src,
-				oline,
-				ocol,
-				name;
 } SmBlockWriter;
 
 void		smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err);
 /* Append a segment; segments must come in (line, column) order. */
 bool		smbw_push(SmBlockWriter *w, const SmMapping *m);
+/* smbw_push of v[0..n) in turn, in runs that keep the writer's state in registers */
+bool		smbw_push_n(SmBlockWriter *w, const SmMapping *v, size_t n);
 bool		smbw_finish(SmBlockWriter *w);
 void		smbw_free(SmBlockWriter *w);
 

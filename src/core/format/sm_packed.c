@@ -120,19 +120,31 @@ sm_packed_write(SmPacked *dst, const SmPacked *plan, const SmMapping *segs)
 	size_t		rows_len = ((uint64_t) plan->n * plan->wrow + 7) / 8;
 	BitWriter	keys = {dst->bits, 0, 0};
 	BitWriter	rows = {dst->bits + plan->rows_at, 0, 0};
+	bool		narrow = plan->wrow < 64;	/* most rows: a few dozen bits */
+	unsigned	sl = plan->ws + plan->wl,
+				sn = sl + plan->wo;
 
 	memcpy(dst, plan, sizeof(*plan));
 	for (uint32_t i = 0; i < plan->n; i++)
 	{
 		const SmMapping *s = &segs[i];
 		bool		has = s->source != SM_NONE;
+		uint64_t	src = has ? (uint64_t) s->source + 1 : 0;
+		uint64_t	ol = has ? s->orig_line - plan->oline0 : 0;
+		uint64_t	oc = has ? s->orig_col - plan->ocol0 : 0;
+		uint64_t	nm = has && s->name != SM_NONE ? (uint64_t) s->name + 1 : 0;
 
 		put_bits(&keys, ((uint64_t) (s->gen_line - plan->line0) << plan->wc) |
 				 (s->gen_col - plan->col0), plan->wk);
-		put_bits(&rows, has ? (uint64_t) s->source + 1 : 0, plan->ws);
-		put_bits(&rows, has ? s->orig_line - plan->oline0 : 0, plan->wl);
-		put_bits(&rows, has ? s->orig_col - plan->ocol0 : 0, plan->wo);
-		put_bits(&rows, has && s->name != SM_NONE ? (uint64_t) s->name + 1 : 0, plan->wn);
+		if (narrow)				/* the whole row in one go */
+			put_bits(&rows, src | ol << plan->ws | oc << sl | nm << sn, plan->wrow);
+		else
+		{
+			put_bits(&rows, src, plan->ws);
+			put_bits(&rows, ol, plan->wl);
+			put_bits(&rows, oc, plan->wo);
+			put_bits(&rows, nm, plan->wn);
+		}
 	}
 	finish_bits(&keys);
 	finish_bits(&rows);

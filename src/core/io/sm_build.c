@@ -4,8 +4,8 @@
  * maps, decode and sort the mappings, feed the block, string-table and
  * content encoders), then attach the original function names, the
  * document's own or those found in its generated code (sm_ingest).
- * Nothing is built per segment: the mappings stream line by line into the
- * blocks.
+ * Nothing is built per segment: the mappings stream in pieces of a few
+ * thousand segments into the blocks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,27 +263,35 @@ add_ignore(Builder *b, const SmDoc *doc, uint32_t base)
 #include "base/sm_sort_template.h"
 
 /*
- * Segments of a line decoded into b->line before a still sorted line is
- * checked ahead (line_is_sorted) and streamed: most lines are shorter, and
- * are decoded once; a longer one costs 96 KB, not its length.
+ * Segments decoded into b->line before they go to the block writer: whole
+ * lines (many short ones at a time: one call per line would cost more than
+ * its segments on a map of short lines), and at most this many of a line
+ * before a still sorted line is checked ahead (line_is_sorted) and streamed.
+ * Most lines are shorter and are decoded once; a longer one costs 96 KB,
+ * not its length.
  */
 #define SM_LINE_BUFFER 4096
 
-/* Emit the buffered segments of one generated line, sorted first unless they are. */
+/* Stable-sort the buffered segments of the current line, b->line[from..]. */
 static bool
-flush_line(Builder *b, bool sorted)
+sort_line_segments(Builder *b, size_t from)
 {
-	SmMapping  *v = (SmMapping *) b->line.data;
-	size_t		n = b->line.len / sizeof(SmMapping);
+	SmMapping  *v = (SmMapping *) (b->line.data + from);
+	size_t		n = (b->line.len - from) / sizeof(SmMapping);
 
 	b->sort_tmp.len = 0;
-	if (!sorted && !smb_reserve(&b->sort_tmp, n * sizeof(SmMapping)))
+	if (!smb_reserve(&b->sort_tmp, n * sizeof(SmMapping)))
 		return false;
-	if (!sorted)
-		sort_line(v, (SmMapping *) b->sort_tmp.data, n);
-	for (size_t i = 0; i < n; i++)
-		if (!smbw_push(&b->blocks, &v[i]))
-			return false;
+	sort_line(v, (SmMapping *) b->sort_tmp.data, n);
+	return true;
+}
+
+/* Hand every buffered segment to the block writer. */
+static bool
+push_buffered(Builder *b)
+{
+	if (!smbw_push_n(&b->blocks, (const SmMapping *) b->line.data, b->line.len / sizeof(SmMapping)))
+		return false;
 	b->line.len = 0;
 	return true;
 }
@@ -447,10 +455,91 @@ decode_segment(Builder *b, Decoder *d, const MapCtx *c, uint32_t col_off, SmMapp
 }
 
 /*
+ * Decode the run of well-formed segments of the current line at d->i into
+ * out[0..max): each with 1, 4 or 5 fields, every value in range, followed
+ * by the line's end or by "," and another segment.  Stops before the first
+ * segment that is not (decode_segment then decodes it and reports exactly
+ * what is wrong) and within SM_VLQ_SEGMENT_MARGIN bytes of the end of
+ * "mappings".  The running values live in locals for the whole run.
+ * Returns the segments written; clears *sorted if a column goes back.
+ */
+static size_t
+decode_run(Decoder *d, const MapCtx *c, uint32_t col_off, size_t line_end, SmMapping *out,
+		   size_t max, bool *sorted)
+{
+	const uint64_t coord_limit = (uint64_t) SM_MAX_COORD + 1;
+	Decoder		r = *d;			/* a copy that can live in registers */
+	const char *s = r.s;
+	size_t		last = r.n - SM_VLQ_SEGMENT_MARGIN;
+	uint32_t	gen_line = c->line_off + r.line;
+	uint32_t	prev_col = 0;
+	bool		in_order = true;
+	size_t		k;
+
+	if (r.n < SM_VLQ_SEGMENT_MARGIN)
+		return 0;
+	for (k = 0; k < max && r.i < line_end && r.i <= last; k++)
+	{
+		int64_t		f[5] = {0, 0, 0, 0, 0};
+		size_t		p = r.i;
+		int			nf = sm_vlq_segment(s, &p, f);
+		int64_t		ncol = r.col + f[0];
+		SmMapping  *m = &out[k];
+
+		/* s[p] is ';' at line_end, else ',' which must start another segment */
+		if (nf == 0 || (p != line_end && (p + 1 == line_end || s[p + 1] == ',')) ||
+			(uint64_t) ncol >= coord_limit || (uint64_t) ncol + col_off > SM_MAX_COORD)
+			break;
+		m->gen_line = gen_line;
+		m->gen_col = (uint32_t) ncol + col_off;
+		m->source = m->name = SM_NONE;
+		m->orig_line = m->orig_col = 0;
+		if (nf >= 4)
+		{
+			int64_t		nsrc = r.src + f[1],
+						noline = r.oline + f[2],
+						nocol = r.ocol + f[3];
+
+			if ((uint64_t) nsrc >= c->nsources || (uint64_t) noline >= coord_limit ||
+				(uint64_t) nocol >= coord_limit)
+				break;
+			if (nf == 5)
+			{
+				int64_t		nname = r.name + f[4];
+
+				if ((uint64_t) nname >= c->nnames)
+					break;
+				r.name = nname;
+				m->name = c->name_base + (uint32_t) r.name;
+			}
+			r.src = nsrc;
+			r.oline = noline;
+			r.ocol = nocol;
+			m->source = c->src_base + (uint32_t) r.src;
+			m->orig_line = (uint32_t) r.oline;
+			m->orig_col = (uint32_t) r.ocol;
+		}
+		if (k > 0 && m->gen_col < prev_col)
+			in_order = false;
+		prev_col = m->gen_col;
+		r.col = ncol;
+		r.i = p == line_end ? p : p + 1;
+	}
+	r.seg += (uint32_t) k;
+	*d = r;
+	if (!in_order)
+		*sorted = false;
+	return k;
+}
+
+/*
  * Decode "mappings" line by line.  A line's segments are buffered and, if
- * not in column order, stable-sorted before they go to the block writer;
- * past SM_LINE_BUFFER segments, a line whose rest is in order (nearly
- * always) streams straight into the block writer.
+ * not in column order, stable-sorted before they go to the block writer,
+ * which gets the buffer once it holds SM_LINE_BUFFER segments (and at the
+ * end); past SM_LINE_BUFFER segments, a line whose rest is in order (nearly
+ * always) goes to the block writer in pieces of that size.  Runs of
+ * well-formed segments are decoded by decode_run, the rest (and every
+ * error) one by one by decode_segment.
  */
 static bool
 decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_out)
@@ -468,6 +557,7 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 		bool		sorted = true,
 					streaming = false;
 		uint32_t	col_off = d.line == 0 ? c->col_off : 0;
+		size_t		start = b->line.len;	/* of this line in b->line */
 
 		if ((uint64_t) c->line_off + d.line >= SM_MAX_LINES)
 			return sm_fail(b->err, SM_E_LIMIT, "\"%smappings\" has more than %u generated lines (the limit)",
@@ -476,25 +566,44 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 		d.seg = 0;
 		while (d.i < line_end)
 		{
-			SmMapping	m;
+			SmMapping  *m;
+			size_t		buffered = b->line.len / sizeof(SmMapping),
+						in_line = (b->line.len - start) / sizeof(SmMapping),
+						room,
+						run;
 
-			if (b->blocks.total + b->line.len / sizeof(SmMapping) >= SM_MAX_SEGMENTS)
+			if (b->blocks.total + buffered >= SM_MAX_SEGMENTS)
 				return sm_fail(b->err, SM_E_LIMIT, "\"%smappings\" has more than %u segments (the limit)",
 							   b->path, SM_MAX_SEGMENTS);
-			if (!streaming && sorted && b->line.len == SM_LINE_BUFFER * sizeof(SmMapping) &&
-				line_is_sorted(d.s + d.i, line_end - d.i, d.col))
+			if (in_line == SM_LINE_BUFFER &&
+				(streaming || (sorted && line_is_sorted(d.s + d.i, line_end - d.i, d.col))))
 			{
-				if (!flush_line(b, true))
+				if (!push_buffered(b))
 					return false;
+				start = 0;
+				buffered = in_line = 0;
 				streaming = true;
 			}
-			if (!decode_segment(b, &d, c, col_off, &m))
+			/* decoded in place: a copy through the stack costs a stalled load */
+			room = in_line < SM_LINE_BUFFER ? SM_LINE_BUFFER - in_line : SM_LINE_BUFFER;
+			if (room > SM_MAX_SEGMENTS - (b->blocks.total + buffered))
+				room = SM_MAX_SEGMENTS - (b->blocks.total + buffered);
+			if (!smb_reserve(&b->line, room * sizeof(SmMapping)))
 				return false;
-			if (!streaming && b->line.len &&
-				m.gen_col < ((const SmMapping *) (b->line.data + b->line.len))[-1].gen_col)
+			m = (SmMapping *) (b->line.data + b->line.len);
+			run = decode_run(&d, c, col_off, line_end, m, room, &sorted);
+			if (run > 0)
+			{
+				if (in_line && m->gen_col < m[-1].gen_col)
+					sorted = false;
+				b->line.len += run * sizeof(SmMapping);
+				continue;
+			}
+			if (!decode_segment(b, &d, c, col_off, m))
+				return false;
+			if (in_line && m->gen_col < m[-1].gen_col)
 				sorted = false;
-			if (streaming ? !smbw_push(&b->blocks, &m) : !smb_append(&b->line, &m, sizeof(m)))
-				return false;
+			b->line.len += sizeof(SmMapping);
 			d.seg++;
 			if (d.i < line_end && d.s[d.i] == ',')
 			{
@@ -503,14 +612,19 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 					return fail_mapping(b, &d, d.i, "has an empty segment");
 			}
 		}
-		if (!streaming && !flush_line(b, sorted))
+		if (!sorted && !sort_line_segments(b, start))
 			return false;
 		if (d.seg)
 		{
+			/* the line's last segment once sorted: the last one written so far */
+			const SmMapping *last = (const SmMapping *) (b->line.data + b->line.len) - 1;
+
 			b->any_segment = true;
-			b->last_line = b->blocks.prev_line;
-			b->last_col = b->blocks.prev_col;
+			b->last_line = last->gen_line;
+			b->last_col = last->gen_col;
 		}
+		if (b->line.len >= SM_LINE_BUFFER * sizeof(SmMapping) && !push_buffered(b))
+			return false;
 		tick(b, d.seg);
 		if (d.i >= d.n)
 			break;
@@ -518,7 +632,7 @@ decode_mappings(Builder *b, const SmDoc *doc, const MapCtx *c, uint32_t *lines_o
 		d.line++;
 	}
 	*lines_out = d.line + 1;
-	return true;
+	return push_buffered(b);
 }
 
 /* ---- maps ---------------------------------------------------------- */
