@@ -35,8 +35,8 @@ ALTER FUNCTION sourcemap(text, text) COST 100000;
 
 -- Indexes (unique constraints too) and hash partitioning on sourcemap columns
 -- hold the 0.2.0 library's order and hashes of the stored bytes; this
--- release's library compares and hashes a 0.2.0 or 0.1.0 value as the same map
--- in today's layout, which can order and hash otherwise (test/upgrade/
+-- release's library orders and hashes every value by a digest of its content
+-- (stored format 3), so the same values order and hash otherwise (test/upgrade/
 -- indexes.sh shows it).  Name them; rebuilding user data is left to the user
 -- (README, "Upgrading": REINDEX, and UPDATE of hash-partitioned tables).
 DO $$

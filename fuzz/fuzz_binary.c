@@ -10,8 +10,9 @@
  *         applied to its stored form (see apply_ops: byte and u32 writes,
  *         writes at offsets inside a chosen section, truncation, extension,
  *         insertion, deletion, header and table-of-contents repairs).  The
- *         header checksum is recomputed afterwards unless option bit 0 is
- *         set, so the mutations reach the decoders behind it.
+ *         header checksum (and a format 3 value's content digest, when its
+ *         layout allows computing it) is recomputed afterwards unless option
+ *         bit 0 is set, so the mutations reach the decoders behind it.
  *   0xFD  synthesize: the input describes a value section by section (counts,
  *         strings, mapping blocks as field streams (sm_blocks.h) or raw bytes,
  *         contents, a function table (sm_functab.h);
@@ -51,6 +52,7 @@
 #include "base/sm_limits.h"
 #include "base/sm_vlq.h"
 #include "format/sm_blocks.h"
+#include "format/sm_digest.h"
 #include "format/sm_format.h"
 #include "functions/sm_functab.h"
 #include "fuzz_common.h"
@@ -218,7 +220,9 @@ fix_total(Buf *v)
 
 /*
  * The checksum fixed up, over the prefix of the current layout or of an
- * older one (format version 1: the header's own section count).
+ * older one (format version 1: the header's own section count); and the
+ * content digest of a format version 3 value whose layout still allows
+ * computing it, so that content mutants get past validation's digest check.
  */
 static void
 fix_checksum(Buf *v)
@@ -226,9 +230,14 @@ fix_checksum(Buf *v)
 	size_t		prefix = sm_legacy_detect(v->p, v->n)
 		? SM_HEADER_SIZE + (size_t) sm_get32(v->p + SM_H_NSECT) * SM_TOC_ENTRY_SIZE
 		: SM_PREFIX_SIZE;
+	SmError		err = {0};
+	uint64_t	d;
 
 	if (v->n >= prefix)
 		sm_put64(v->p + SM_H_CHECKSUM, sm_checksum(v->p + prefix, v->n - prefix));
+	if (v->n >= SM_PREFIX_SIZE && sm_get16(v->p + SM_H_VERSION) == SM_FORMAT_VERSION &&
+		sm_digest_compute(v->p, v->n, NULL, &sm_malloc_env, &d, &err))
+		sm_put64(v->p + SM_H_DIGEST, d);
 }
 
 /* Section s's offset and length from the value's own table of contents. */

@@ -6,8 +6,8 @@
 # CORE_LAYERS is the layer order, lowest first (README.md in this folder);
 # check-layers.sh reads it from here.  Every .c file of the core is in one
 # of these folders; the public header sm_core.h is the only one above them.
-# CORE_LIBS is what the core links with: libdeflate reads the stored parts,
-# zlib writes them and reads gzip/zlib documents.
+# CORE_LIBS is what the core links with: libdeflate writes and reads the
+# stored parts, zlib reads gzip/zlib documents.
 #
 CORE_LAYERS	:= base json format functions io symbolicate
 CORE_SRCS	:= $(foreach l,$(CORE_LAYERS),$(sort $(wildcard $(CORE_DIR)/$(l)/*.c)))

@@ -16,6 +16,7 @@
 
 #include "base/sm_env.h"
 #include "base/sm_inflate.h"
+#include "format/sm_digest.h"
 #include "format/sm_map.h"
 #include "format/sm_status.h"
 #include "functions/sm_functab.h"

@@ -2,13 +2,14 @@
  * sourcemap_ops.c -- equality, ordering and hashing of sourcemap values, so
  * maps can be deduplicated, grouped, indexed and hash-joined.
  *
- * Values are canonical: equal maps have equal bytes.  Comparison looks at
- * the 32-byte headers first (which carry the length and a checksum of the
- * rest), read as slices, and compares whole values only when the headers
- * are equal, which for different maps practically never happens.  Hashes
- * come from the stored checksum without reading the rest.  A value stored
- * by an older release is converted first (read whole), so it compares and
- * hashes as the same map stored today.
+ * Identity is the map's content, not its stored bytes: the same map
+ * compressed by another library or level, or stored by an older release,
+ * is equal (format/sm_digest.h).  Values are ordered by their 64-bit
+ * content digest, and only values with equal digests (practically, equal
+ * maps) are compared content to content, part by part.  A format version 3
+ * value carries its digest in the header, read as a slice; the digest of an
+ * older value (version 2, or a release's value converted to today's layout)
+ * is computed from the whole value.  Hashes come from the digest.
  *
  * A sort or an index build calls these millions of times in one memory
  * context that lives until its end, so every copy they make (a header slice
@@ -40,9 +41,8 @@ free_copy(struct varlena *copy, Datum d)
 }
 
 /*
- * The whole value in the current layout: a value stored by an older
- * release is compared and hashed as it reads today (sm_pg_current_layout),
- * so it equals the same map stored by this release.  Free with free_copy().
+ * The whole value in the current layout (an older release's value
+ * converted by sm_pg_current_layout).  Free with free_copy().
  */
 static struct varlena *
 value_of(Datum d)
@@ -55,66 +55,53 @@ value_of(Datum d)
 	return cur;
 }
 
-/*
- * The first SM_HEADER_SIZE bytes of a value (the whole value if shorter):
- * in place when the value is in memory and not compressed, else read as a
- * slice (or, for an older release's value, converted whole) into *copy,
- * which the caller frees with free_copy().
- */
-static const char *
-header_of(Datum d, Size *len, struct varlena **copy)
+/* The content digest: a header slice for format version 3, else the whole value. */
+static uint64
+digest_of(Datum d)
 {
 	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+	struct varlena *copy = NULL;
+	uint64_t	digest;
 
-	*copy = NULL;
 	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
-		v = *copy = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
-	if (sm_legacy_detect((const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)))
+		v = copy = PG_DETOAST_DATUM_SLICE(d, 0, SM_HEADER_SIZE);
+	if (!sm_header_digest((const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), &digest))
 	{
-		free_copy(*copy, d);
-		v = *copy = value_of(d);
+		SmError		err = {0};
+
+		free_copy(copy, d);
+		v = copy = value_of(d);
+		if (!sm_value_digest((const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+							 &sm_pg_env, &digest, &err))
+			sm_pg_report(&err, "corrupt sourcemap value");
 	}
-	*len = Min(VARSIZE_ANY_EXHDR(v), SM_HEADER_SIZE);
-	return VARDATA_ANY(v);
+	free_copy(copy, d);
+	return digest;
 }
 
-/* memcmp-style order of two byte strings, shorter first on a common prefix. */
-static int
-bytes_cmp(const char *a, Size alen, const char *b, Size blen)
-{
-	int			r = memcmp(a, b, Min(alen, blen));
-
-	if (r != 0)
-		return r < 0 ? -1 : 1;
-	return alen < blen ? -1 : alen > blen;
-}
-
-/* Total order: by header, then by the whole value. */
+/* Total order: by digest, then by content. */
 static int
 compare(FunctionCallInfo fcinfo)
 {
 	Datum		a = PG_GETARG_DATUM(0);
 	Datum		b = PG_GETARG_DATUM(1);
-	struct varlena *ca,
-			   *cb;
-	Size		alen,
-				blen;
-	const char *ha = header_of(a, &alen, &ca);
-	const char *hb = header_of(b, &blen, &cb);
-	int			r = bytes_cmp(ha, alen, hb, blen);
+	uint64		da = digest_of(a);
+	uint64		db = digest_of(b);
+	struct varlena *va,
+			   *vb;
+	SmError		err = {0};
+	int			r;
 
-	free_copy(ca, a);
-	free_copy(cb, b);
-	if (r == 0)
-	{
-		struct varlena *va = value_of(a);
-		struct varlena *vb = value_of(b);
-
-		r = bytes_cmp(VARDATA_ANY(va), VARSIZE_ANY_EXHDR(va),
-					  VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb));
-		free_copy(va, a);
-		free_copy(vb, b);
-	}
+	if (da != db)
+		return da < db ? -1 : 1;
+	va = value_of(a);
+	vb = value_of(b);
+	if (!sm_content_cmp((const uint8_t *) VARDATA_ANY(va), VARSIZE_ANY_EXHDR(va),
+						(const uint8_t *) VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb),
+						&sm_pg_env, &r, &err))
+		sm_pg_report(&err, "corrupt sourcemap value");
+	free_copy(va, a);
+	free_copy(vb, b);
 	return r;
 }
 
@@ -160,27 +147,26 @@ sourcemap_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(compare(fcinfo));
 }
 
-/* Hash of the header, which holds the length and the checksum of the rest. */
+/* Hash of the digest's 8 bytes, little-endian on every host. */
 static uint64
-header_hash(Datum d, uint64 seed)
+digest_hash(Datum d, uint64 seed)
 {
-	struct varlena *copy;
-	Size		len;
-	const char *h = header_of(d, &len, &copy);
-	uint64		r = hash_bytes_extended((const unsigned char *) h, (int) len, seed);
+	uint64		digest = digest_of(d);
+	unsigned char le[8];
 
-	free_copy(copy, d);
-	return r;
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char) (digest >> (8 * i));
+	return hash_bytes_extended(le, 8, seed);
 }
 
 Datum
 sourcemap_hash(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT32((int32) header_hash(PG_GETARG_DATUM(0), 0));
+	PG_RETURN_INT32((int32) digest_hash(PG_GETARG_DATUM(0), 0));
 }
 
 Datum
 sourcemap_hash_extended(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64((int64) header_hash(PG_GETARG_DATUM(0), (uint64) PG_GETARG_INT64(1)));
+	PG_RETURN_INT64((int64) digest_hash(PG_GETARG_DATUM(0), (uint64) PG_GETARG_INT64(1)));
 }

@@ -33,8 +33,7 @@ seed=${SM_SEED:-1}
 work=$(scratch)
 trap 'rm -rf "$work"' EXIT
 
-gcc -O2 -Wall -Wextra -Werror -I"$(pg_config --includedir)" -o "$work/mutate" \
-	"$HARD_DIR/mutate.c" -lpq -lz
+build_mutate "$work/mutate"
 
 q <<'SQL'
 CREATE EXTENSION sourcemap;

@@ -244,8 +244,7 @@ fi
 # generated lines while holding one segment (its binary form is ~250 bytes,
 # its canonical JSON would be 1 GB of ';').  Either recv refuses it, or
 # pg_dump and restore keep it.
-gcc -O2 -Wall -Wextra -Werror -I"$(pg_config --includedir)" -o "$work/mutate" \
-	"$HARD_DIR/mutate.c" -lpq -lz
+build_mutate "$work/mutate"
 tiny=$(q -c "SELECT encode(sourcemap_send('{\"version\":3,\"sources\":[\"a.js\"],\"names\":[],\"mappings\":\"AAAA\"}'), 'hex')")
 # META (section 0) offset 8: the number of generated lines
 huge=$(echo "$tiny" | "$work/mutate" --filter --poke 0,8,1073741824)

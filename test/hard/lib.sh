@@ -93,3 +93,12 @@ scratch() {
 	chmod 755 "$d"
 	echo "$d"
 }
+
+# build_mutate OUT: the mutant client (mutate.c), linked with the core's
+# content digest so that it can recompute a mutant's digest.
+build_mutate() {
+	local core=$HARD_DIR/../../src/core
+	gcc -O2 -Wall -Wextra -Werror -I"$(pg_config --includedir)" -I"$core" -o "$1" \
+		"$HARD_DIR/mutate.c" "$core"/base/sm_hash.c "$core"/base/sm_buf.c "$core"/base/sm_env.c \
+		"$core"/format/sm_digest.c -lpq -ldeflate -lz
+}

@@ -13,8 +13,10 @@
  * flips, bytes set to edge values, header/toc/index fields set to huge or
  * off-by-one values, truncation, extension, sections swapped or taken from
  * another seed, and deflated parts (blocks, string chunks, contents)
- * inflated, damaged and re-deflated.  Most mutants get their total length
- * and checksum recomputed so that they reach the deeper checks.
+ * inflated, damaged and re-deflated.  Most mutants get their total length,
+ * checksum and content digest recomputed so that they reach the deeper
+ * checks and can be accepted (the digest with the core's own code,
+ * format/sm_digest.c, linked in).
  *
  * Mutant i of a run is a pure function of (--seed, i): a failure is
  * reproduced with --only i, and every failing mutant is also written to the
@@ -45,6 +47,7 @@
 #include <zlib.h>
 
 #include "../../src/core/format/sm_format.h"
+#include "format/sm_digest.h"		/* linked with the core's digest (corrupt.sh) */
 
 #define MAX_SEEDS 64
 #define MAX_FAIL_PRINT 40
@@ -819,6 +822,23 @@ mutate_once(Buf *b, int op)
 	return 0;
 }
 
+
+/*
+ * Recompute the content digest of a format version 3 value whose layout
+ * still allows it (a damaged part leaves the old digest, which validation
+ * then refuses unless an earlier check does).
+ */
+static void
+fix_digest(Buf *b)
+{
+	SmError		err = {0};
+	uint64_t	d;
+
+	if (b->len >= SM_PREFIX_SIZE && sm_get16(b->p + SM_H_VERSION) == SM_FORMAT_VERSION &&
+		sm_digest_compute(b->p, b->len, NULL, &sm_malloc_env, &d, &err))
+		sm_put64(b->p + SM_H_DIGEST, d);
+}
+
 /* Build mutant i: returns the wire bytes (version byte + stored form). */
 static int
 make_mutant(uint64_t run_seed, uint64_t i, Buf *out, int *seed_idx, int *first_op)
@@ -860,6 +880,8 @@ make_mutant(uint64_t run_seed, uint64_t i, Buf *out, int *seed_idx, int *first_o
 		put32(&b, SM_H_TOTAL, (uint32_t) b.len);
 	if (!(flags & KEEP_SUM) && b.len >= SM_PREFIX_SIZE && chance(0.9))
 		sm_put64(b.p + SM_H_CHECKSUM, sm_checksum(b.p + SM_PREFIX_SIZE, b.len - SM_PREFIX_SIZE));
+	if (!(flags & KEEP_SUM) && chance(0.9))
+		fix_digest(&b);
 	buf_reserve(out, b.len + 1);
 	out->p[0] = (flags & BAD_WIRE) ? (uint8_t) (2 + below(254)) : 1;
 	memcpy(out->p + 1, b.p, b.len);
@@ -884,6 +906,7 @@ poke(Buf *b, long (*pokes)[3], int npokes, bool verbose)
 	}
 	if (b->len >= SM_PREFIX_SIZE)
 		sm_put64(b->p + SM_H_CHECKSUM, sm_checksum(b->p + SM_PREFIX_SIZE, b->len - SM_PREFIX_SIZE));
+	fix_digest(b);
 }
 
 /* ---- the server side -------------------------------------------------- */

@@ -1,10 +1,10 @@
 # test/upgrade/indexes.sh -- sourced by releases.sh, after the releases'
 # libraries are built: indexes on sourcemap columns that an older release's
 # library built, read by the current library after ALTER EXTENSION UPDATE.
-# `=`, btree order and hash work on the stored bytes, and the current library
-# converts an older value to today's layout first, so an index (or a unique
-# constraint, or hash partitioning) built from the old bytes need not agree
-# with the current library.  This file shows what happens (amcheck, and
+# The 0.2.0 library's `=`, btree order and hash work on the stored bytes;
+# the current library's work on a digest of the content (stored format 3),
+# so an index (or a unique constraint, or hash partitioning) built by the
+# old library need not agree with the current one.  This file shows what happens (amcheck, and
 # equality searches through each index against a sequential scan), then runs
 # the remedy the README gives (REINDEX of the indexes its catalog query
 # finds, UPDATE of tables hash-partitioned by a sourcemap column) and checks

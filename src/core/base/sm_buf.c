@@ -1,7 +1,7 @@
 /*
- * sm_buf.c -- growable buffers, zlib streams on the host allocator,
- * libdeflate for reading stored parts, and the UTF-8 check for stored
- * strings.
+ * sm_buf.c -- growable buffers, libdeflate for the stored parts (written
+ * and read), zlib's allocator hooks (for gzip/zlib documents), and the
+ * UTF-8 check for stored strings.
  */
 #include <libdeflate.h>
 #include <string.h>
@@ -121,94 +121,41 @@ sm_grow_array(const SmEnv *env, void **arr, uint32_t *cap, uint32_t used, size_t
 }
 
 void
-smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits)
+smz_init(SmZ *z, int level)
 {
-	z->stream = NULL;
-	z->deflating = deflating;
 	z->level = level;
-	z->window_bits = window_bits;
-	z->env = env;
 }
 
-void
-smz_end(SmZ *z)
-{
-	if (z->stream)
-	{
-		deflateEnd(z->stream);
-		sm_free(z->env, z->stream);
-		z->stream = NULL;
-	}
-}
-
-/* Create the stream on first use, reset it afterwards. */
-static bool
-smz_ready(SmZ *z, SmError *err)
-{
-	z_stream   *s = z->stream;
-	int			rc;
-
-	if (s)
-		rc = deflateReset(s);
-	else
-	{
-		s = sm_alloc(z->env, sizeof(z_stream), err);
-		if (s == NULL)
-			return false;
-		memset(s, 0, sizeof(*s));
-		smz_use_env(s, z->env);
-		rc = deflateInit2(s, z->level, Z_DEFLATED, -z->window_bits,
-						  z->window_bits >= 15 ? 8 : z->window_bits - 7, Z_DEFAULT_STRATEGY);
-		if (rc != Z_OK)
-		{
-			sm_free(z->env, s);
-			return sm_fail(err, SM_E_NOMEM, "could not initialise zlib");
-		}
-		z->stream = s;
-	}
-	if (rc != Z_OK)
-		return sm_fail(err, SM_E_NOMEM, "could not reset zlib");
-	return true;
-}
+/*
+ * The process's libdeflate compressors, one per level (a build uses two),
+ * made on first use and kept, for the reason given for the decompressor
+ * below.  A compressor keeps no state from one call to the next.
+ */
+static struct libdeflate_compressor *sm_compressor[13];
 
 bool
 smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 				   bool *compressed, SmError *err)
 {
-	z_stream   *s;
-	size_t		bound;
+	struct libdeflate_compressor **c = &sm_compressor[z->level];
 	size_t		start = out->len;
-	int			rc;
+	size_t		got;
 
 	*compressed = false;
 	/* level 0 never shrinks anything: no deflater at all (bench/'s "nocomp") */
-	if (len < 32 || len > 0x7FFFFFFF || z->level == 0)
+	if (len < 32 || len > 0x7FFFFFFF || out->count_only || z->level == 0)
 		return smb_append(out, src, len);
-	if (!smz_ready(z, err))
-		return false;
-	s = z->stream;
+	if (*c == NULL && (*c = libdeflate_alloc_compressor(z->level)) == NULL)
+		return sm_fail(err, SM_E_NOMEM, "out of memory allocating a compressor");
 	/* only a real gain is kept, so the output never needs more than len - 1 */
-	bound = deflateBound(s, (uLong) len);
-	if (bound > len - 1)
-		bound = len - 1;
-	if (!smb_reserve(out, bound))
+	if (!smb_reserve(out, len - 1))
 		return false;
-	s->next_in = (Bytef *) src;
-	s->avail_in = (uInt) len;
-	s->next_out = out->data + start;
-	s->avail_out = (uInt) bound;
-	rc = deflate(s, Z_FINISH);
-	if (rc == Z_STREAM_END)
-	{
-		out->len = start + s->total_out;
-		*compressed = true;
-		return true;
-	}
-	if (rc != Z_OK && rc != Z_BUF_ERROR)
-		return sm_fail(err, SM_E_NOMEM, "zlib deflate failed (%d)", rc);
-	/* did not shrink: store it as is */
-	out->len = start;
-	return smb_append(out, src, len);
+	got = libdeflate_deflate_compress(*c, src, len, out->data + start, len - 1);
+	if (got == 0)
+		return smb_append(out, src, len);	/* did not shrink: store it as is */
+	out->len = start + got;
+	*compressed = true;
+	return true;
 }
 
 /*
@@ -221,13 +168,11 @@ smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 static struct libdeflate_decompressor *sm_decompressor;
 
 bool
-smz_inflate(SmZ *z, const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen,
-			SmError *err)
+smz_inflate(const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen, SmError *err)
 {
 	size_t		used,
 				got;
 
-	(void) z;
 	if (srclen > 0x7FFFFFFF || rawlen > 0x7FFFFFFF)
 		return sm_fail(err, SM_E_BINARY, "compressed part too large");
 	if (sm_decompressor == NULL && (sm_decompressor = libdeflate_alloc_decompressor()) == NULL)

@@ -1,7 +1,7 @@
 /*
  * sm_buf.h -- byte plumbing shared by the encoder and the readers: a
- * growable buffer, LEB128 varints, raw deflate (written with zlib on the
- * host's allocator, read with libdeflate), and the text check every stored
+ * growable buffer, LEB128 varints, raw deflate (libdeflate), zlib's
+ * allocator hooks (gzip/zlib documents), and the text check every stored
  * string passes.
  */
 #ifndef SM_BUF_H
@@ -166,29 +166,23 @@ sm_read_uvarint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
 void		smz_use_env(void *zstream, const SmEnv *env);
 
 /*
- * A reusable deflater (a zlib stream that allocates through the host), or an
- * inflater, which holds nothing: parts are read with libdeflate, about twice
- * as fast as zlib on them (README.md, "From source").
+ * A deflater of stored parts at one libdeflate level (0..12).  Parts are
+ * written and read with libdeflate, about twice as fast as zlib on them
+ * (README.md, "From source"); the streams are raw DEFLATE, so values that
+ * zlib wrote read the same, and compare equal to the same map written here
+ * (identity is content, format/sm_digest.h).
  */
 typedef struct SmZ
 {
-	void	   *stream;			/* deflater's z_stream, allocated on first use */
-	bool		deflating;
 	int			level;
-	int			window_bits;	/* deflate window (9..15); small parts need small ones */
-	const SmEnv *env;
 } SmZ;
 
-/*
- * A deflater for parts of about 2^window_bits bytes or less, or an inflater
- * (level and window_bits ignored).  Small windows make the per-part reset
- * cheap: its cost grows with the window, not with the part.
- */
-void		smz_init(SmZ *z, const SmEnv *env, bool deflating, int level, int window_bits);
-void		smz_end(SmZ *z);
+void		smz_init(SmZ *z, int level);
 
 /*
  * Append src to out, deflated if that is smaller.  *compressed tells which.
+ * Uses the process's libdeflate compressor for the level, made on first use
+ * with malloc and never freed (see sm_buf.c).
  */
 bool		smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 							   bool *compressed, SmError *err);
@@ -198,8 +192,8 @@ bool		smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
  * the process's one libdeflate decompressor, made on first use with malloc
  * and never freed (see sm_buf.c).
  */
-bool		smz_inflate(SmZ *z, const uint8_t *src, size_t srclen, uint8_t *dst,
-						size_t rawlen, SmError *err);
+bool		smz_inflate(const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen,
+						SmError *err);
 
 /*
  * Make room for one more element in an array of elem-byte items, *cap

@@ -14,7 +14,8 @@ smbw_init(SmBlockWriter *w, const SmEnv *env, SmError *err)
 	smb_init(&w->raw, env, err);
 	smb_init(&w->index, env, err);
 	smb_init(&w->data, env, err);
-	smz_init(&w->z, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
+	smz_init(&w->z, SM_BLOCK_ZLEVEL);
+	smh_init(&w->raw_hash);
 	w->err = err;
 }
 
@@ -26,7 +27,6 @@ smbw_free(SmBlockWriter *w)
 	smb_free(&w->raw);
 	smb_free(&w->index);
 	smb_free(&w->data);
-	smz_end(&w->z);
 }
 
 /*
@@ -76,6 +76,7 @@ flush_block(SmBlockWriter *w)
 		w->stream[i].len = 0;
 	}
 	w->run.ocol_zeros = w->run.pred_zeros = 0;
+	smh_update(&w->raw_hash, w->raw.data, w->raw.len);
 	if (!smz_deflate_append(&w->z, &w->data, w->raw.data, w->raw.len, &compressed, w->err))
 		return false;
 	if (w->data.len > 0x7FFFFFFF)

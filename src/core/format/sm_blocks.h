@@ -7,6 +7,7 @@
 #define SM_BLOCKS_H
 
 #include "base/sm_buf.h"
+#include "base/sm_hash.h"
 #include "format/sm_format.h"	/* the streams of a block, SM_BS_* */
 #include "format/sm_map.h"
 
@@ -18,11 +19,12 @@
 #ifndef SM_BLOCK_SEGMENTS
 #define SM_BLOCK_SEGMENTS 1024
 #endif
-/* zlib level for mapping blocks and string chunks */
-/* deflate window for blocks and string chunks, which are a few KB each */
-#define SM_PART_WINDOW_BITS 12
+/*
+ * libdeflate level for mapping blocks and string chunks (README.md, "From
+ * source", has the measurements that chose it)
+ */
 #ifndef SM_BLOCK_ZLEVEL
-#define SM_BLOCK_ZLEVEL 6
+#define SM_BLOCK_ZLEVEL 5
 #endif
 
 
@@ -48,6 +50,7 @@ typedef struct SmBlockWriter
 	SmBuf		index;			/* BLOCK_INDEX section */
 	SmBuf		data;			/* BLOCKS section */
 	SmZ			z;
+	SmHash		raw_hash;		/* of every raw block, for the content digest */
 	SmError    *err;
 	uint32_t	count;			/* segments in the current block */
 	uint32_t	nblocks;

@@ -7,7 +7,8 @@
  * below, never by casting pointers, so the layout has no alignment needs.
  *
  *   header   32 bytes   magic "SMAP", format version, flags, total length,
- *                       section count, checksum, reserved (zero)
+ *                       section count, checksum, content digest
+ *                       (format/sm_digest.h; zero before version 3)
  *   toc      8 bytes per section: offset, length (from the start of the value)
  *   sections in the order of SmSection, contiguous, no gaps:
  *     META          counts, debug id, file, sourceRoot
@@ -48,7 +49,8 @@
  * Segments with the same (line, column) never straddle two blocks.
  * Release 0.1.0 interleaved the fields and had no FUNCTIONS section;
  * format version 1 (releases 0.1.0 and 0.2.0) had no KEPT and
- * SOURCE_FUNCTIONS sections (see sm_legacy.h).
+ * SOURCE_FUNCTIONS sections (see sm_legacy.h); version 2 is version 3
+ * without the content digest.
  *
  * String table directory: u32 count, u32 group_shift, u32 chunk count, then
  * per chunk u32 offset (into the matching _DATA section) and u32 raw length |
@@ -63,7 +65,9 @@
 #include <string.h>
 
 #define SM_MAGIC			0x50414D53u /* "SMAP" read as a little-endian u32 */
-#define SM_FORMAT_VERSION	2
+#define SM_FORMAT_VERSION	3
+/* version 2: the same layout with the digest field zero (unreleased 0.3.0 development) */
+#define SM_FORMAT_VERSION_NODIGEST 2
 #define SM_HEADER_SIZE		32	/* also in sm_map.h, for the glue (a mismatch will not compile) */
 #define SM_TOC_ENTRY_SIZE	8
 #define SM_TOC_OFFSET		0	/* u32: from the start of the value */
@@ -76,7 +80,7 @@
 #define SM_H_TOTAL			8	/* u32: length of the stored form */
 #define SM_H_NSECT			12	/* u32: SM_NSECTIONS */
 #define SM_H_CHECKSUM		16	/* u64: sm_checksum() of everything after the prefix */
-#define SM_H_RESERVED		24	/* 8 bytes, zero */
+#define SM_H_DIGEST		24	/* u64: content digest (sm_digest.h); zero before version 3 */
 
 #define SM_FLAG_DEBUG_ID	0x0001
 #define SM_FLAGS_KNOWN		(SM_FLAG_DEBUG_ID)

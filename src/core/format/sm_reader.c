@@ -79,7 +79,6 @@ struct SmMap
 	uint32_t	scratch_cap;
 	uint8_t    *raw;
 	size_t		raw_cap;
-	SmZ			z;
 };
 
 struct SmIter
@@ -166,7 +165,9 @@ open_common(SmMap *m, SmError *err)
 		return sm_fail(err, SM_E_BINARY, "not a sourcemap value (bad magic)");
 	/* release 0.2.0's layout (format 1, eleven sections) is read as it is, in place */
 	v020 = sm_get16(h + SM_H_VERSION) == 1 && sm_get32(h + SM_H_NSECT) == SM_NSECTIONS_V020;
-	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION && !v020)
+	/* version 2 is today's layout without the content digest */
+	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION &&
+		sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION_NODIGEST && !v020)
 		return sm_fail(err, SM_E_BINARY, "unsupported sourcemap format version %u (this build reads version %d)",
 					   sm_get16(h + SM_H_VERSION), SM_FORMAT_VERSION);
 	m->flags = sm_get16(h + SM_H_FLAGS);
@@ -177,9 +178,10 @@ open_common(SmMap *m, SmError *err)
 					   sm_get32(h + SM_H_TOTAL), m->total);
 	if (sm_get32(h + SM_H_NSECT) != SM_NSECTIONS && !v020)
 		return sm_fail(err, SM_E_BINARY, "unexpected section count %u", sm_get32(h + SM_H_NSECT));
-	for (int i = SM_H_RESERVED; i < SM_HEADER_SIZE; i++)
-		if (h[i] != 0)
-			return sm_fail(err, SM_E_BINARY, "reserved header byte %d is not zero", i);
+	if (sm_get16(h + SM_H_VERSION) != SM_FORMAT_VERSION)
+		for (int i = SM_H_DIGEST; i < SM_HEADER_SIZE; i++)
+			if (h[i] != 0)
+				return sm_fail(err, SM_E_BINARY, "reserved header byte %d is not zero", i);
 	off = SM_HEADER_SIZE + (v020 ? SM_NSECTIONS_V020 : SM_NSECTIONS) * SM_TOC_ENTRY_SIZE;
 	for (int i = 0, k = 0; i < SM_NSECTIONS; i++)
 	{
@@ -262,7 +264,6 @@ map_new(const SmEnv *env, SmError *err)
 	memset(m, 0, sizeof(*m));
 	m->env = env;
 	m->cur_block = UINT32_MAX;
-	smz_init(&m->z, env, false, 0, 15);
 	return m;
 }
 
@@ -380,7 +381,6 @@ sm_close(SmMap *m)
 	sm_free(m->env, m->pooled);
 	sm_free(m->env, m->scratch);
 	sm_free(m->env, m->raw);
-	smz_end(&m->z);
 	sm_free(m->env, m);
 }
 
@@ -408,7 +408,7 @@ expand(SmMap *m, SmSection s, uint32_t off, uint32_t stored, uint32_t rawlen, bo
 	src = get(m, m->sec_off[s] + off, stored, keep && !compressed, err);
 	if (src == NULL || !compressed)
 		return src;
-	if (!smz_inflate(&m->z, src, stored, dst, rawlen, err))
+	if (!smz_inflate(src, stored, dst, rawlen, err))
 		return NULL;
 	return dst;
 }

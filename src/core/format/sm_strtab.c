@@ -22,6 +22,7 @@ smst_init(SmStrtabWriter *w, const SmEnv *env, SmError *err, SmZ *z, uint32_t sh
 	w->shift = shift;
 	w->z = z;
 	w->err = err;
+	smh_init(&w->raw_hash);
 	smb_init(&w->chunk, env, err);
 	smb_init(&w->dir, env, err);
 	smb_init(&w->data, env, err);
@@ -45,6 +46,7 @@ flush_chunk(SmStrtabWriter *w)
 
 	if (w->chunk.len > 0x7FFFFFFF)
 		return sm_fail(w->err, SM_E_LIMIT, "a string table chunk exceeds 2 GB");
+	smh_update(&w->raw_hash, w->chunk.data, w->chunk.len);
 	if (!smz_deflate_append(w->z, &w->data, w->chunk.data, w->chunk.len, &compressed, w->err))
 		return false;
 	if (w->data.len > 0x7FFFFFFF)

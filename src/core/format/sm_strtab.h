@@ -8,6 +8,7 @@
 #define SM_STRTAB_H
 
 #include "base/sm_buf.h"
+#include "base/sm_hash.h"
 #include "format/sm_map.h"
 
 /* Aim for chunks of about this many raw bytes. */
@@ -23,6 +24,7 @@ typedef struct SmStrtabWriter
 	SmBuf		dir;			/* per chunk: offset, raw length | flag */
 	SmBuf		data;			/* compressed chunks */
 	SmZ		   *z;
+	SmHash		raw_hash;		/* of every raw chunk, for the content digest */
 	SmError    *err;
 } SmStrtabWriter;
 

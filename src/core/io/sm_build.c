@@ -13,6 +13,7 @@
 #include "base/sm_limits.h"
 #include "base/sm_vlq.h"
 #include "format/sm_blocks.h"
+#include "format/sm_digest.h"
 #include "format/sm_format.h"
 #include "format/sm_strtab.h"
 #include "functions/sm_functions.h"
@@ -22,12 +23,12 @@
 #include "json/sm_json.h"
 
 /*
- * zlib level for sourcesContent, the bulk of most maps: level 4 is where
- * deflate starts lazy matching, most of level 6's gain at about 70% of its
- * cost (bench/README.md has the measurements).
+ * libdeflate level for sourcesContent, the bulk of most maps: level 1, the
+ * fastest, still stores every corpus map below `text` (README.md, "From
+ * source", has the measurements).
  */
 #ifndef SM_CONTENT_ZLEVEL
-#define SM_CONTENT_ZLEVEL 4
+#define SM_CONTENT_ZLEVEL 1
 #endif
 /* poll for interrupts after this many segments or content bytes */
 #define SM_INTERRUPT_EVERY 65536
@@ -45,6 +46,7 @@ typedef struct Builder
 	SmBuf		ignore;			/* uint32_t global source indexes */
 	SmBuf		content_index;
 	SmBuf		content_data;
+	SmHash		content_hash;	/* of every raw non-null content, for the digest */
 	SmBuf		scratch;		/* unescaped strings */
 	SmBuf		line;			/* SmMapping[] of the current generated line */
 	SmBuf		sort_tmp;
@@ -210,6 +212,7 @@ add_contents(Builder *b, const SmDoc *doc)
 
 			if (!span_text(b, &v[i], "sourcesContent", &s, &len))
 				return false;
+			smh_update(&b->content_hash, s, len);
 			if (!smz_deflate_append(&b->zcontent, &b->content_data, (const uint8_t *) s, len,
 									&compressed, b->err))
 				return false;
@@ -954,6 +957,24 @@ assemble(Builder *b, const SmDoc *top, size_t prefix, uint8_t **out, size_t *out
 		}
 	}
 	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	{
+		/* the big sections' raw parts were hashed as they were written */
+		SmDigestParts parts;
+		uint64_t	digest;
+
+		parts.hash[SM_SEC_BLOCKS] = smh_final(&b->blocks.raw_hash);
+		parts.hash[SM_SEC_SOURCES_DATA] = smh_final(&b->sources.raw_hash);
+		parts.hash[SM_SEC_NAMES_DATA] = smh_final(&b->names.raw_hash);
+		parts.hash[SM_SEC_CONTENT] = smh_final(&b->content_hash);
+		parts.known = 1u << SM_SEC_BLOCKS | 1u << SM_SEC_SOURCES_DATA |
+			1u << SM_SEC_NAMES_DATA | 1u << SM_SEC_CONTENT;
+		if (!sm_digest_compute(p, total, &parts, b->env, &digest, b->err))
+		{
+			sm_free(b->env, buf);
+			goto done;
+		}
+		sm_put64(p + SM_H_DIGEST, digest);
+	}
 	*out = buf;
 	*out_len = prefix + total;
 	ok = true;
@@ -1009,6 +1030,8 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	size_t		total;
 	uint8_t    *buf,
 			   *p;
+	uint64_t	old_tab;
+	SmHash		new_tab;
 
 	if (len < SM_PREFIX_SIZE || sm_get32(toc + SM_TOC_OFFSET) > len)
 		return sm_fail(err, SM_E_BINARY, "not a stored map");
@@ -1016,6 +1039,11 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	if (tablen > SM_MAX_FUNCTIONS_BYTES || keep + tablen > 0x3FFFFFFF - prefix)
 		return sm_fail(err, SM_E_LIMIT, "the function table makes the stored map too large");
 	total = keep + tablen;
+	/* the digest changes by the FUNCTIONS section's term */
+	if (!sm_section_hash(val, len, SM_SEC_FUNCTIONS, env, &old_tab, err))
+		return false;
+	smh_init(&new_tab);
+	smh_update(&new_tab, tab, tablen);
 	buf = sm_alloc(env, prefix + total, err);
 	if (buf == NULL)
 		return false;
@@ -1026,6 +1054,8 @@ attach_table(const uint8_t *val, size_t len, const uint8_t *tab, size_t tablen,
 	sm_put32(p + SM_H_TOTAL, (uint32_t) total);
 	sm_put32(p + tab_len_at, (uint32_t) tablen);
 	sm_put64(p + SM_H_CHECKSUM, sm_checksum(p + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	sm_put64(p + SM_H_DIGEST, sm_get64(val + SM_H_DIGEST) - sm_digest_term(SM_SEC_FUNCTIONS, old_tab) +
+			 sm_digest_term(SM_SEC_FUNCTIONS, smh_final(&new_tab)));
 	*out = buf;
 	*out_len = prefix + total;
 	return true;
@@ -1056,13 +1086,14 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	smb_init(&b.scratch, env, err);
 	count_strings(&b, doc, false, &src_bytes, &nsrc, &name_bytes, &nname, &content_bytes);
 	smbw_init(&b.blocks, env, err);
-	smz_init(&b.zstr, env, true, SM_BLOCK_ZLEVEL, SM_PART_WINDOW_BITS);
-	smz_init(&b.zcontent, env, true, SM_CONTENT_ZLEVEL, 15);
+	smz_init(&b.zstr, SM_BLOCK_ZLEVEL);
+	smz_init(&b.zcontent, SM_CONTENT_ZLEVEL);
 	smst_init(&b.sources, env, err, &b.zstr, smst_choose_shift(src_bytes, nsrc));
 	smst_init(&b.names, env, err, &b.zstr, smst_choose_shift(name_bytes, nname));
 	smb_init(&b.ignore, env, err);
 	smb_init(&b.content_index, env, err);
 	smb_init(&b.content_data, env, err);
+	smh_init(&b.content_hash);
 	smb_init(&b.line, env, err);
 	smb_init(&b.sort_tmp, env, err);
 	smb_init(&b.source_functions, env, err);
@@ -1114,8 +1145,6 @@ build_value(const char *json, size_t len, const SmEnv *env, size_t prefix,
 	}
 
 	smbw_free(&b.blocks);
-	smz_end(&b.zstr);
-	smz_end(&b.zcontent);
 	smst_free(&b.sources);
 	smst_free(&b.names);
 	smb_free(&b.ignore);

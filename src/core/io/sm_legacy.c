@@ -15,14 +15,15 @@
  * writer gave its blocks (which the development snapshots' blocks do not
  * have), writes the segments again with today's block writer, keeps the
  * other sections' bytes, and checks the result with sm_validate.  Going once
- * through the JSON form and sm_build then gives today's canonical bytes
- * (block size and zlib levels changed since 0.1.0), so equal maps are equal
- * bytes whichever release stored them.
+ * through the JSON form and sm_build then gives today's bytes (block size
+ * changed since 0.1.0).  Either way the result has today's content, which is
+ * what `=` and hashing compare (format/sm_digest.h).
  */
 #include <stdio.h>
 
 #include "base/sm_limits.h"
 #include "format/sm_blocks.h"
+#include "format/sm_digest.h"
 #include "format/sm_format.h"
 #include "io/sm_io.h"
 #include "io/sm_legacy.h"
@@ -78,8 +79,8 @@ read_layout(V010 *v)
 					   sm_get32(d + SM_H_TOTAL), v->len);
 	if (sm_get16(d + SM_H_FLAGS) & ~SM_FLAGS_KNOWN)
 		return sm_fail(v->err, SM_E_BINARY, "unknown header flags");
-	for (int i = 0; i < 8; i++)
-		if (d[SM_H_RESERVED + i] != 0)
+	for (int i = 0; i < 8; i++)		/* the digest field of version 3 was reserved */
+		if (d[SM_H_DIGEST + i] != 0)
 			return sm_fail(v->err, SM_E_BINARY, "reserved header bytes are not zero");
 	if (sm_get64(d + SM_H_CHECKSUM) != sm_checksum(d + expect, v->len - expect))
 		return sm_fail(v->err, SM_E_BINARY, "checksum mismatch");
@@ -225,10 +226,8 @@ convert_blocks(V010 *v, SmBlockWriter *w)
 	uint32_t	expect_off = 0;
 	uint8_t    *buf = NULL;
 	size_t		cap = 0;
-	SmZ			z;
 	bool		ok = true;
 
-	smz_init(&z, v->env, false, 0, 15);
 	for (uint32_t b = 0; ok && b < v->nblocks; b++)
 	{
 		const uint8_t *e = index + (size_t) b * SM_BI_SIZE;
@@ -258,7 +257,7 @@ convert_blocks(V010 *v, SmBlockWriter *w)
 		}
 		if (ok && compressed)
 		{
-			ok = smz_inflate(&z, raw, next - off, buf, rawlen, v->err);
+			ok = smz_inflate(raw, next - off, buf, rawlen, v->err);
 			raw = buf;
 		}
 		ok = ok && decode_block(v, b, raw, rawlen, sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL),
@@ -266,7 +265,6 @@ convert_blocks(V010 *v, SmBlockWriter *w)
 		seen += count;
 		expect_off = next;
 	}
-	smz_end(&z);
 	sm_free(v->env, buf);
 	if (ok && seen != v->nsegments)
 		ok = sm_fail(v->err, SM_E_BINARY, "the blocks hold %llu segments, META says %llu",
@@ -288,6 +286,7 @@ relayout(V010 *v, SmBlockWriter *w, size_t prefix, uint8_t **out, size_t *out_le
 	size_t		total = SM_PREFIX_SIZE;
 	size_t		off = SM_PREFIX_SIZE;
 	uint8_t    *buf;
+	uint64_t	digest;
 
 	for (int i = 0; i < SM_NSECTIONS; i++)
 	{
@@ -332,6 +331,13 @@ relayout(V010 *v, SmBlockWriter *w, size_t prefix, uint8_t **out, size_t *out_le
 	if (w != NULL)
 		sm_put32(buf + SM_PREFIX_SIZE + SM_META_BLOCKS, w->nblocks);	/* META comes first */
 	sm_put64(buf + SM_H_CHECKSUM, sm_checksum(buf + SM_PREFIX_SIZE, total - SM_PREFIX_SIZE));
+	if (!sm_digest_compute(buf, total, NULL, v->env, &digest, v->err))
+	{
+		sm_free(v->env, *out);
+		*out = NULL;
+		return false;
+	}
+	sm_put64(buf + SM_H_DIGEST, digest);
 	return true;
 }
 

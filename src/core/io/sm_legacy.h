@@ -29,9 +29,10 @@ bool		sm_legacy_detect(const uint8_t *data, size_t len);
 /*
  * Convert a whole value in release 0.1.0's or 0.2.0's layout into the
  * current layout, checking it completely as untrusted input (SM_E_BINARY
- * when it is not a valid value of that release).  The result is what sm_build makes of the map's JSON
- * form today, so it compares equal to the same map stored by the current
- * release.  Like sm_build, *out holds `prefix` unused bytes first and
+ * when it is not a valid value of that release).  The result has the
+ * content sm_build makes of the map's JSON form today (for a 0.1.0 value,
+ * its very bytes; a 0.2.0 value keeps its zlib-compressed parts), so it
+ * compares equal to the same map stored by the current release.  Like sm_build, *out holds `prefix` unused bytes first and
  * *out_len counts them.
  */
 bool		sm_legacy_convert(const uint8_t *data, size_t len, const SmEnv *env, size_t prefix,
