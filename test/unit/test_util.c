@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/sm_buf.h"
 #include "json/sm_json.h"
 
 #ifndef TU_SRCDIR
@@ -58,6 +59,7 @@ tu_add(TuCounts *total, const TuCounts *part)
 int
 tu_finish(const char *prog, const TuCounts *c)
 {
+	smz_release();				/* so valgrind sees no block left behind */
 	printf("%s: %ld passed, %ld failed\n", prog, c->passed, c->failed);
 	fflush(stdout);
 	return c->failed == 0 ? 0 : 1;

@@ -184,6 +184,18 @@ smz_inflate(const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen, SmEr
 	return true;
 }
 
+void
+smz_release(void)
+{
+	for (size_t i = 0; i < sizeof(sm_compressor) / sizeof(sm_compressor[0]); i++)
+	{
+		libdeflate_free_compressor(sm_compressor[i]);
+		sm_compressor[i] = NULL;
+	}
+	libdeflate_free_decompressor(sm_decompressor);
+	sm_decompressor = NULL;
+}
+
 bool
 sm_text_valid(const uint8_t *s, size_t n)
 {

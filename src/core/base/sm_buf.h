@@ -182,7 +182,7 @@ void		smz_init(SmZ *z, int level);
 /*
  * Append src to out, deflated if that is smaller.  *compressed tells which.
  * Uses the process's libdeflate compressor for the level, made on first use
- * with malloc and never freed (see sm_buf.c).
+ * with malloc and kept until smz_release() (see sm_buf.c).
  */
 bool		smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 							   bool *compressed, SmError *err);
@@ -190,10 +190,17 @@ bool		smz_deflate_append(SmZ *z, SmBuf *out, const uint8_t *src, size_t len,
 /*
  * Inflate src into exactly rawlen bytes at dst, consuming all of src.  Uses
  * the process's one libdeflate decompressor, made on first use with malloc
- * and never freed (see sm_buf.c).
+ * and kept until smz_release() (see sm_buf.c).
  */
 bool		smz_inflate(const uint8_t *src, size_t srclen, uint8_t *dst, size_t rawlen,
 						SmError *err);
+
+/*
+ * Free the process's compressors and decompressor (the next use makes them
+ * again).  A host that lives as long as its process never needs this; a
+ * program checked for leaks calls it before it exits.
+ */
+void		smz_release(void);
 
 /*
  * Make room for one more element in an array of elem-byte items, *cap

@@ -66,7 +66,6 @@ struct SmMap
 	/* the current block: packed (pk), or decoded in segs (cur_block, if whole) */
 	uint32_t	cur_block;
 	uint32_t	cur_count;
-	uint32_t	last_found;		/* the block find_block found last */
 	const SmPacked *pk;
 	const SmMapping *segs;
 	uint32_t	nsegs;
@@ -551,36 +550,20 @@ cmp_pos(uint32_t al, uint32_t ac, uint32_t bl, uint32_t bc)
 	return ac < bc ? -1 : ac > bc;
 }
 
-/* Is block b's first position <= (line, col)? */
-static inline bool
-block_starts_by(const SmMap *m, uint32_t b, uint32_t line, uint32_t col)
-{
-	const uint8_t *e = m->block_index + (size_t) b * SM_BI_SIZE;
-
-	return cmp_pos(sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL), line, col) <= 0;
-}
-
-/*
- * Last block whose first position is <= (line, col), or -1.  Frames sorted
- * by position come to the same block again and again: the block found last
- * is tried first.
- */
+/* Last block whose first position is <= (line, col), or -1. */
 static int64_t
 find_block(SmMap *m, uint32_t line, uint32_t col)
 {
-	uint32_t	h = m->last_found;
 	int64_t		lo = 0,
 				hi = (int64_t) m->nblocks - 1,
 				ans = -1;
 
-	if (h < m->nblocks && block_starts_by(m, h, line, col) &&
-		(h + 1 == m->nblocks || !block_starts_by(m, h + 1, line, col)))
-		return h;
 	while (lo <= hi)
 	{
 		int64_t		mid = (lo + hi) / 2;
+		const uint8_t *e = m->block_index + (size_t) mid * SM_BI_SIZE;
 
-		if (block_starts_by(m, (uint32_t) mid, line, col))
+		if (cmp_pos(sm_get32(e + SM_BI_LINE), sm_get32(e + SM_BI_COL), line, col) <= 0)
 		{
 			ans = mid;
 			lo = mid + 1;
@@ -588,8 +571,6 @@ find_block(SmMap *m, uint32_t line, uint32_t col)
 		else
 			hi = mid - 1;
 	}
-	if (ans >= 0)
-		m->last_found = (uint32_t) ans;
 	return ans;
 }
 
